@@ -1,0 +1,198 @@
+//! The hyper server: accept loop, body reading, faults, dispatch.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::stream;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+
+use crate::fault::FaultKind;
+use crate::{SandboxRequest, SandboxResponse, Shared};
+
+type Body = BoxBody<Bytes, std::io::Error>;
+
+/// Requests larger than this are refused with 413.
+const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
+
+pub(crate) async fn serve(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    mut stopped: tokio::sync::oneshot::Receiver<()>,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let shared = Arc::clone(&shared);
+                connections.spawn(async move {
+                    let service = service_fn(move |req| handle(Arc::clone(&shared), req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .keep_alive(true)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    connections.abort_all();
+}
+
+/// Dropping the connection is done by answering with an error: hyper then closes it
+/// without writing a response.
+#[derive(Debug)]
+struct Dropped;
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+impl std::error::Error for Dropped {}
+
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
+    let (parts, body) = req.into_parts();
+    let body = match http_body_util::Limited::new(body, MAX_REQUEST_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return Ok(full(SandboxResponse::text(413, "request body too large"))),
+    };
+    let query = parts
+        .uri
+        .query()
+        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let request = SandboxRequest {
+        method: parts.method,
+        path: parts.uri.path().to_owned(),
+        query,
+        headers: parts.headers,
+        body,
+    };
+    shared.record(&request);
+    tracing::debug!(method = %request.method, path = %request.path, "sandbox request");
+
+    let fault = shared.next_fault(&request);
+    match fault {
+        None => Ok(full(shared.handle(&request))),
+        Some(FaultKind::Delay(d)) => {
+            tokio::time::sleep(d).await;
+            Ok(full(shared.handle(&request)))
+        }
+        Some(FaultKind::SlowBody(d)) => {
+            let resp = shared.handle(&request);
+            let mid = resp.body.len() / 2;
+            let (a, b) = (resp.body.slice(..mid), resp.body.slice(mid..));
+            let chunks = stream::unfold(0u8, move |step| {
+                let (a, b) = (a.clone(), b.clone());
+                async move {
+                    match step {
+                        0 => Some((Ok::<_, std::io::Error>(Frame::data(a)), 1)),
+                        1 => {
+                            tokio::time::sleep(d).await;
+                            Some((Ok(Frame::data(b)), 2))
+                        }
+                        _ => None,
+                    }
+                }
+            });
+            Ok(with_body(&resp, StreamBody::new(chunks).boxed(), None))
+        }
+        Some(FaultKind::Truncate) => {
+            let resp = shared.handle(&request);
+            let len = resp.body.len() as u64;
+            let half = resp.body.slice(..resp.body.len() / 2);
+            let chunks = stream::iter(vec![
+                Ok(Frame::data(half)),
+                Err(std::io::Error::other("truncated by fault injection")),
+            ]);
+            Ok(with_body(&resp, StreamBody::new(chunks).boxed(), Some(len)))
+        }
+        Some(FaultKind::Malformed) => Ok(full(SandboxResponse {
+            status: StatusCode::OK,
+            content_type: "application/json",
+            headers: Vec::new(),
+            body: Bytes::from_static(b"{\"charges\": [ {\"id\": tru"),
+        })),
+        Some(FaultKind::DropConnection) => Err(Dropped),
+        Some(FaultKind::DropAfterHandling) => {
+            let _ = shared.handle(&request);
+            Err(Dropped)
+        }
+        Some(FaultKind::RateLimit { retry_after }) => {
+            let mut resp = SandboxResponse::json(429, &serde_json::json!({"detail": "Too Many Requests", "message": "Too Many Requests"}));
+            if let Some(ra) = retry_after {
+                resp = resp.with_header("retry-after", ra);
+            }
+            Ok(full(resp))
+        }
+        Some(FaultKind::Status { status, body, content_type }) => {
+            let resp = SandboxResponse {
+                status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                content_type: "application/octet-stream",
+                headers: vec![("content-type", content_type)],
+                body: Bytes::from(body),
+            };
+            Ok(full(resp))
+        }
+        Some(FaultKind::HugeBody { bytes, content_length }) => {
+            const CHUNK: usize = 64 * 1024;
+            let chunk = Bytes::from(vec![b' '; CHUNK]);
+            let first = Bytes::from_static(b"[");
+            let chunks = stream::unfold(0u64, move |sent| {
+                let chunk = chunk.clone();
+                let first = first.clone();
+                async move {
+                    if sent >= bytes {
+                        return None;
+                    }
+                    let data = if sent == 0 {
+                        first
+                    } else {
+                        chunk.slice(..(CHUNK as u64).min(bytes - sent) as usize)
+                    };
+                    let n = data.len() as u64;
+                    Some((Ok::<_, std::io::Error>(Frame::data(data)), sent + n))
+                }
+            });
+            let resp = SandboxResponse::json(200, &serde_json::Value::Null);
+            Ok(with_body(&resp, StreamBody::new(chunks).boxed(), content_length.then_some(bytes)))
+        }
+    }
+}
+
+fn full(resp: SandboxResponse) -> Response<Body> {
+    let len = resp.body.len() as u64;
+    let body = Full::new(resp.body.clone()).map_err(|e: Infallible| match e {}).boxed();
+    with_body(&resp, body, Some(len))
+}
+
+fn with_body(resp: &SandboxResponse, body: Body, content_length: Option<u64>) -> Response<Body> {
+    let mut out = Response::new(body);
+    *out.status_mut() = resp.status;
+    let headers = out.headers_mut();
+    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(resp.content_type));
+    for (name, value) in &resp.headers {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            headers.insert(*name, v);
+        }
+    }
+    if let Some(len) = content_length {
+        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
+    }
+    headers.insert("x-request-id", HeaderValue::from_str(&format!("sbx_{:016x}", fastrand_u64())).unwrap_or(HeaderValue::from_static("sbx")));
+    out
+}
+
+fn fastrand_u64() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
