@@ -1,0 +1,398 @@
+//! `cargo xtask bench`: patientpay against what a user would write by hand and against the
+//! raw limit. Each pair is measured interleaved in one run (A, B, B, A, ...), many
+//! iterations, and compared by median. Ends with one `ratio NAME VALUE` line per figure,
+//! VALUE = patientpay's time ÷ the baseline's time. See docs/performance.md.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use patientpay::careportals::CarePortalsBuilder;
+use patientpay::http::HttpClient;
+use patientpay::{ListPaymentMethods, PaymentProvider};
+use serde::Deserialize;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() { 0.0 } else { v[v.len() / 2] }
+}
+
+fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return 0.0;
+    }
+    let idx = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[idx]
+}
+
+// ---------------------------------------------------------------------------------------
+// A bare hyper server answering every request with one fixed JSON body.
+
+async fn fixed_server(body: Bytes) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let _ = stream.set_nodelay(true);
+            let body = body.clone();
+            tokio::spawn(async move {
+                let svc = service_fn(move |_req: Request<Incoming>| {
+                    let body = body.clone();
+                    async move {
+                        let mut resp = Response::new(Full::new(body));
+                        resp.headers_mut().insert("content-type", "application/json".parse().expect("static"));
+                        Ok::<_, Infallible>(resp)
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+            });
+        }
+    });
+    addr
+}
+
+/// The CarePortals list answer a user's page would fetch: five saved cards shaped like the
+/// vendor doc's example.
+fn careportals_list_body() -> Bytes {
+    let one = |i: usize| {
+        serde_json::json!({
+            "id": format!("pm_1Rz78FKeCoUxIkZxXhFa0H{i:02}"),
+            "object": "payment_method",
+            "allow_redisplay": "unspecified",
+            "billing_details": {
+                "address": {"city": "San Francisco", "country": "US", "line1": "123 Main Street", "line2": "Apt 4B", "postal_code": "94105", "state": "CA"},
+                "email": "jane@example.com", "name": "Jane Doe", "phone": "+14155552671", "tax_id": null
+            },
+            "card": {
+                "brand": "visa",
+                "checks": {"address_line1_check": "pass", "address_postal_code_check": "pass", "cvc_check": "pass"},
+                "country": "US", "display_brand": "visa", "exp_month": "4", "exp_year": "2029",
+                "fingerprint": "wkxxH2W0e4S1mvIM", "funding": "credit", "generated_from": null, "last4": "4242",
+                "networks": {"available": ["visa"], "preferred": null},
+                "regulated_status": "unregulated", "three_d_secure_usage": {"supported": true}, "wallet": null
+            },
+            "created": 1755915879, "customer": "cus_Rwr5mZerq1Q2VL", "livemode": false, "metadata": {},
+            "radar_options": {}, "type": "card", "last4": "4242", "exp": "4/2029"
+        })
+    };
+    Bytes::from(serde_json::to_vec(&(0..5).map(one).collect::<Vec<_>>()).expect("json"))
+}
+
+/// What a user would write by hand for the same call.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandCard {
+    brand: String,
+    exp_month: serde_json::Value,
+    exp_year: serde_json::Value,
+    last4: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandMethod {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    card: Option<HandCard>,
+    last4: Option<String>,
+    exp: Option<String>,
+}
+
+async fn raw_call(client: &reqwest::Client, url: &str) -> usize {
+    let resp = client
+        .get(url)
+        .header("authorization", "Bearer bench-jwt")
+        .header("accept", "application/json")
+        .header("origin", "https://demo.portals.care")
+        .send()
+        .await
+        .expect("raw send");
+    let bytes = resp.bytes().await.expect("raw body");
+    let methods: Vec<HandMethod> = serde_json::from_slice(&bytes).expect("raw parse");
+    methods.len()
+}
+
+async fn sdk_call(provider: &dyn PaymentProvider) -> usize {
+    provider.list_payment_methods(ListPaymentMethods::new()).await.expect("sdk call").len()
+}
+
+/// Times `rounds` rounds of `per_task` sequential calls in each of `concurrency` tasks, for
+/// both sides interleaved. Returns (sdk round times, raw round times, sdk latencies, raw latencies).
+async fn sdk_vs_raw(concurrency: usize, rounds: usize, per_task: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+    let addr = fixed_server(careportals_list_body()).await;
+    let base = format!("http://{addr}");
+    let url = format!("{base}/users/payment-methods");
+    let raw = reqwest::Client::new();
+    let provider: Arc<dyn PaymentProvider> = Arc::new(
+        CarePortalsBuilder::new()
+            .with_token("bench-jwt")
+            .with_origin("https://demo.portals.care")
+            .with_base_url(&base)
+            .with_http_client(HttpClient::default())
+            .build()
+            .expect("provider"),
+    );
+    // Warm both pools.
+    for _ in 0..50 {
+        sdk_call(provider.as_ref()).await;
+        raw_call(&raw, &url).await;
+    }
+    let (mut sdk_rounds, mut raw_rounds, mut sdk_lat, mut raw_lat) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
+            let started = Instant::now();
+            let mut tasks = Vec::with_capacity(concurrency);
+            for _ in 0..concurrency {
+                let provider = Arc::clone(&provider);
+                let raw = raw.clone();
+                let url = url.clone();
+                tasks.push(tokio::spawn(async move {
+                    let mut lat = Vec::with_capacity(per_task);
+                    for _ in 0..per_task {
+                        let t = Instant::now();
+                        if side == 0 {
+                            sdk_call(provider.as_ref()).await;
+                        } else {
+                            raw_call(&raw, &url).await;
+                        }
+                        lat.push(t.elapsed().as_secs_f64() * 1e6);
+                    }
+                    lat
+                }));
+            }
+            let mut lats = Vec::new();
+            for t in tasks {
+                lats.extend(t.await.expect("task"));
+            }
+            let elapsed = started.elapsed().as_secs_f64();
+            if side == 0 {
+                sdk_rounds.push(elapsed);
+                sdk_lat.extend(lats);
+            } else {
+                raw_rounds.push(elapsed);
+                raw_lat.extend(lats);
+            }
+        }
+    }
+    (sdk_rounds, raw_rounds, sdk_lat, raw_lat)
+}
+
+// ---------------------------------------------------------------------------------------
+// Typed parse of a large Decoda verify-patient answer vs serde_json::Value.
+
+fn large_verify_body(charges: usize) -> Vec<u8> {
+    let patient = |i: usize| {
+        serde_json::json!({
+            "id": format!("pat_{i:06}"), "type": "PATIENT", "createdDate": "2023-11-07T05:31:56Z",
+            "firstName": "Jane", "lastName": "Rivera", "phoneNumber": "+14155550123", "email": "jane.rivera@example.com",
+            "locationId": "loc_1", "externalId": null, "address": "123 Main Street", "addressLineTwo": "Apt 4B",
+            "city": "San Francisco", "state": "CA", "zipCode": "94105", "country": "US", "addressValid": true,
+            "meta": {"source": "import"}, "isArchived": false, "primaryLocationId": "loc_1", "gender": "F",
+            "dateOfBirth": "1985-04-12", "patientMedications": ["med_1"], "patientSource": "SELF_SCHEDULING",
+            "onSchedulingBlacklist": false, "surchargeDisabled": false,
+            "tags": [{"id": "tag_1", "name": "VIP", "isActive": true, "createdDate": "2023-11-07T05:31:56Z", "emoji": null, "color": "#ff0000", "updatedDate": null}],
+            "creditBalance": 12500, "preferredProviderId": "prov_1"
+        })
+    };
+    let item = |c: usize, j: usize| {
+        serde_json::json!({
+            "chargeId": format!("ch_{c:06}"), "quantity": 1 + j as i64, "price": 4500 + j as i64, "id": format!("ci_{c:06}_{j}"),
+            "itemId": format!("item_{j}"), "name": "Botox 20u", "description": "Neurotoxin treatment",
+            "discountAmount": 0, "discountPercentage": 0.0, "discountReason": null, "soldPackageId": null,
+            "bankedQuantity": null, "bankedItemId": null, "issuedDiscountId": null, "soldByProviderId": "prov_1",
+            "taxAmount": 0, "pricingId": null, "shipmentIds": [],
+            "item": {"name": "Botox", "price": 4500, "id": format!("item_{j}"), "brandName": "Allergan", "description": null,
+                     "category": "Injectables", "unit": if j % 2 == 0 { "UNITS" } else { "VIALS" }, "isPhysical": true, "isArchived": false,
+                     "internalNotes": null, "taxable": false, "sortOrder": 1, "allowCustomPricing": false, "type": "SERVICE"},
+            "locationId": "loc_1", "locationName": "Main clinic", "saleDate": "2023-11-07T05:31:56Z"
+        })
+    };
+    let payment = |c: usize, k: usize| {
+        serde_json::json!({
+            "paymentId": format!("pay_{c:06}_{k}"), "amount": 1000, "chargeId": format!("ch_{c:06}"),
+            "payment": {"id": format!("pay_{c:06}_{k}"), "amount": 1000, "status": "SUCCEEDED", "paymentMedium": "CARD",
+                "createdDate": "2023-11-07T05:31:56Z", "feeToPatient": 0, "patientId": format!("pat_{c:06}"), "payinId": null,
+                "currency": "USD", "payinConfigId": null, "paymentMethodId": "pmeth_1", "stripePaymentIntentId": "pi_123",
+                "failedReason": null, "updatedDate": "2023-11-07T05:31:56Z", "fee": 30,
+                "paymentMethod": {"id": "pmeth_1", "patientId": format!("pat_{c:06}"), "rainforestPaymentMethodId": null, "brand": "visa",
+                    "last4": "4242", "expMonth": 4, "expYear": 2029, "accountHolderType": null, "accountNumberLast4": null,
+                    "bankName": null, "routingNumber": null, "description": null, "type": "CARD", "isDefault": true, "isArchived": false},
+                "refunds": [{"id": "ref_1", "paymentId": format!("pay_{c:06}_{k}"), "amount": 100, "reason": "OTHER",
+                    "createdDate": "2023-11-07T05:31:56Z", "status": "SUCCEEDED", "rainforestRefundId": null, "fee": 0}]},
+            "createdDate": "2023-11-07T05:31:56Z"
+        })
+    };
+    let adjustment = |c: usize, k: usize| {
+        serde_json::json!({"chargeId": format!("ch_{c:06}"), "id": format!("adj_{c:06}_{k}"), "amount": 500,
+            "createdDate": "2023-11-07T05:31:56Z", "adjustmentType": "ADJUSTMENT", "providerId": "prov_1", "locationId": "loc_1", "reason": "courtesy"})
+    };
+    let charges: Vec<_> = (0..charges)
+        .map(|c| {
+            serde_json::json!({
+                "patientId": "pat_000001", "totalOutstanding": 8000, "items": (0..3).map(|j| item(c, j)).collect::<Vec<_>>(),
+                "adjustments": (0..2).map(|k| adjustment(c, k)).collect::<Vec<_>>(),
+                "payments": (0..2).map(|k| payment(c, k)).collect::<Vec<_>>(),
+                "id": format!("ch_{c:06}"), "patient": patient(1), "total": 10000, "description": "Treatment",
+                "status": if c % 3 == 0 { "PAID" } else { "OUTSTANDING" }, "discountAmount": 0, "discountPercentage": 0.0,
+                "externalId": null, "externalCreatedDate": null, "ruleSetId": null, "createdDate": "2023-11-07T05:31:56Z",
+                "creatorId": "prov_1", "tips": [{"chargeId": format!("ch_{c:06}"), "amount": 200, "providerId": "prov_1", "id": "tip_1", "provider": null}],
+                "locationId": "loc_1", "eventId": null, "memberId": null, "comment": null, "meta": {}, "merchantAccountId": null
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({"charges": charges, "patient": patient(1), "paymentLink": "https://pay.decodahealth.com/l/abc"}))
+        .expect("json")
+}
+
+fn typed_vs_value(body: &[u8], iterations: usize) -> (Vec<f64>, Vec<f64>) {
+    let typed = |b: &[u8]| {
+        let v: patientpay::decoda::wire::PaymentLinkDetails = serde_json::from_slice(b).expect("typed parse");
+        std::hint::black_box(v);
+    };
+    let value = |b: &[u8]| {
+        let v: serde_json::Value = serde_json::from_slice(b).expect("value parse");
+        std::hint::black_box(v);
+    };
+    for _ in 0..5 {
+        typed(body);
+        value(body);
+    }
+    let (mut t, mut v) = (Vec::new(), Vec::new());
+    for i in 0..iterations {
+        let order: [bool; 2] = if i % 2 == 0 { [true, false] } else { [false, true] };
+        for is_typed in order {
+            let started = Instant::now();
+            if is_typed { typed(body) } else { value(body) }
+            let e = started.elapsed().as_secs_f64();
+            if is_typed { t.push(e) } else { v.push(e) }
+        }
+    }
+    (t, v)
+}
+
+// ---------------------------------------------------------------------------------------
+// Sandbox throughput vs a bare hyper JSON server under the same client load.
+
+async fn throughput(url: &str, token: bool, concurrency: usize, duration: Duration) -> (f64, Vec<f64>) {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let client = client.clone();
+        let url = url.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let mut req = client.get(&url).header("origin", "https://demo.portals.care");
+                if token {
+                    req = req.header("authorization", "Bearer bench-jwt");
+                }
+                let resp = req.send().await.expect("send");
+                assert!(resp.status().is_success(), "status {}", resp.status());
+                let _ = resp.bytes().await.expect("body");
+                lat.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+            lat
+        }));
+    }
+    let started = Instant::now();
+    let mut lats = Vec::new();
+    for t in tasks {
+        lats.extend(t.await.expect("task"));
+    }
+    (lats.len() as f64 / started.elapsed().as_secs_f64(), lats)
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        println!("patientpay bench{} — medians of interleaved runs", if quick { " (quick)" } else { "" });
+
+        // 1. SDK vs raw reqwest.
+        let mut worst = 0.0_f64;
+        for (concurrency, rounds, per_task) in [(1, if quick { 40 } else { 200 }, 20), (32, if quick { 10 } else { 40 }, 20)] {
+            let (sdk, raw, sdk_lat, raw_lat) = sdk_vs_raw(concurrency, rounds, per_task).await;
+            let ratio = median(sdk.clone()) / median(raw.clone());
+            let calls = (concurrency * per_task) as f64;
+            println!(
+                "sdk_vs_raw_reqwest concurrency={concurrency}: sdk {:.0} req/s p50 {:.0}µs p99 {:.0}µs | raw {:.0} req/s p50 {:.0}µs p99 {:.0}µs | ratio {ratio:.3}",
+                calls / median(sdk),
+                percentile(sdk_lat.clone(), 0.5),
+                percentile(sdk_lat, 0.99),
+                calls / median(raw),
+                percentile(raw_lat.clone(), 0.5),
+                percentile(raw_lat, 0.99),
+            );
+            worst = worst.max(ratio);
+        }
+
+        // 2. Typed parse vs Value.
+        let body = large_verify_body(260);
+        let (typed, value) = typed_vs_value(&body, if quick { 20 } else { 100 });
+        let parse_ratio = median(typed.clone()) / median(value.clone());
+        println!(
+            "typed_parse_vs_value: body {} KB, 260 charges; typed {:.2} ms, Value {:.2} ms (median)",
+            body.len() / 1024,
+            median(typed) * 1e3,
+            median(value) * 1e3
+        );
+
+        // 3. Sandbox vs bare hyper.
+        let sandbox = patientpay_sandbox::Sandbox::start().await.expect("sandbox");
+        let sandbox_url = format!("{}/users/payment-methods", sandbox.base_url());
+        let sample = reqwest::Client::new()
+            .get(&sandbox_url)
+            .header("authorization", "Bearer bench-jwt")
+            .send()
+            .await
+            .expect("sample")
+            .bytes()
+            .await
+            .expect("sample body");
+        let bare = fixed_server(sample).await;
+        let bare_url = format!("http://{bare}/users/payment-methods");
+        let secs = Duration::from_millis(if quick { 500 } else { 2000 });
+        let (mut bare_rps, mut sbx_rps) = (Vec::new(), Vec::new());
+        let (mut bare_lat, mut sbx_lat) = (Vec::new(), Vec::new());
+        for round in 0..if quick { 2 } else { 5 } {
+            for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
+                if side == 0 {
+                    let (rps, lat) = throughput(&bare_url, false, 32, secs).await;
+                    bare_rps.push(rps);
+                    bare_lat.extend(lat);
+                } else {
+                    sandbox.clear_requests();
+                    let (rps, lat) = throughput(&sandbox_url, true, 32, secs).await;
+                    sbx_rps.push(rps);
+                    sbx_lat.extend(lat);
+                }
+            }
+        }
+        let sandbox_ratio = median(bare_rps.clone()) / median(sbx_rps.clone());
+        println!(
+            "sandbox_vs_raw_hyper: bare {:.0} req/s p50 {:.0}µs p99 {:.0}µs | sandbox {:.0} req/s p50 {:.0}µs p99 {:.0}µs (32 clients)",
+            median(bare_rps),
+            percentile(bare_lat.clone(), 0.5),
+            percentile(bare_lat, 0.99),
+            median(sbx_rps),
+            percentile(sbx_lat.clone(), 0.5),
+            percentile(sbx_lat, 0.99)
+        );
+
+        println!("ratio sdk_vs_raw_reqwest {worst:.3}");
+        println!("ratio typed_parse_vs_value {parse_ratio:.3}");
+        println!("ratio sandbox_vs_raw_hyper {sandbox_ratio:.3}");
+    });
+}
