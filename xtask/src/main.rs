@@ -183,7 +183,49 @@ fn snapshots() -> Result<(), String> {
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
+    build_times()?;
     let mut cmd = cargo();
     cmd.args(["bench", "-p", "patientpay", "--bench", "patientpay_bench", "--"]).args(args);
     run("bench", cmd)
+}
+
+/// Compile cost for a user who enables one vendor vs all of them: the third-party
+/// dependencies are built once (not timed; shared with `cargo bench`), then the patientpay
+/// crates are cleaned and rebuilt for each feature set and timed. Also counts the crates
+/// each feature set compiles.
+fn build_times() -> Result<(), String> {
+    let mut warm = cargo();
+    warm.args(["build", "--release", "-p", "patientpay", "--features", "full"]);
+    run("bench: warm dependency build (not timed)", warm)?;
+    let ours = ["patientpay", "patientpay-core", "patientpay-careportals", "patientpay-carevalidate", "patientpay-decoda"];
+    let mut lines = Vec::new();
+    for features in ["decoda", "full"] {
+        let mut clean = cargo();
+        clean.args(["clean", "--release"]);
+        for c in ours {
+            clean.args(["-p", c]);
+        }
+        clean.stderr(std::process::Stdio::null());
+        run(&format!("bench: clean patientpay crates ({features})"), clean)?;
+        let mut build = cargo();
+        build.args(["build", "--release", "-p", "patientpay", "--no-default-features", "--features", features]);
+        let started = Instant::now();
+        run(&format!("bench: build --features {features}"), build)?;
+        let secs = started.elapsed().as_secs_f64();
+        let tree = cargo()
+            .args(["tree", "-p", "patientpay", "--no-default-features", "--features", features, "-e", "normal", "--prefix", "none", "--no-dedupe"])
+            .output()
+            .map_err(|e| format!("cargo tree: {e}"))?;
+        let mut crates: Vec<String> = String::from_utf8_lossy(&tree.stdout)
+            .lines()
+            .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+            .collect();
+        crates.sort();
+        crates.dedup();
+        lines.push(format!("build_seconds --features {features}: {secs:.1}s for the patientpay crates; {} crates in the dependency tree", crates.len()));
+    }
+    for l in lines {
+        println!("{l}");
+    }
+    Ok(())
 }
