@@ -9,7 +9,8 @@
 //! | `carevalidate` | CareValidate  | create a payment intent; update a user's payment info |
 //! | `decoda`       | Decoda Health | verify a patient's balance; settle charges from credit |
 //! | `full`         | all three     | |
-//! | `mock`         | —             | [`MockPaymentProvider`] (mockall) for unit tests |
+//! | `mock`         | —             | `MockPaymentProvider` (mockall) for unit tests |
+//! | `sandbox`      | —             | [`sandbox`]: the in-process vendor emulator, with builders wired to it |
 //!
 //! The default features enable all three vendors. A build with one vendor feature compiles
 //! no other vendor crate.
@@ -41,4 +42,64 @@ pub mod carevalidate {
 #[cfg_attr(docsrs, doc(cfg(feature = "decoda")))]
 pub mod decoda {
     pub use patientpay_decoda::*;
+}
+
+/// The in-process sandbox of all three vendors, with provider builders wired to it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use patientpay::sandbox::{Sandbox, SandboxProviders};
+/// use patientpay::{ListPaymentMethods, PaymentProvider};
+///
+/// let sandbox = Sandbox::start().await?;
+/// let provider: Box<dyn PaymentProvider> = Box::new(sandbox.careportals().build()?);
+/// let saved = provider.list_payment_methods(ListPaymentMethods::new()).await?;
+/// assert_eq!(sandbox.count("GET", "/users/payment-methods"), 1);
+/// # let _ = saved;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
+pub mod sandbox {
+    pub use patientpay_sandbox::*;
+
+    /// Builders for each enabled vendor, pointed at a running [`Sandbox`] with the
+    /// credentials it accepts. Change anything with the builders' `with_*` methods.
+    pub trait SandboxProviders {
+        /// A CarePortals builder for the sandbox's default patient.
+        #[cfg(feature = "careportals")]
+        fn careportals(&self) -> crate::careportals::CarePortalsBuilder;
+        /// A CareValidate builder for the sandbox.
+        #[cfg(feature = "carevalidate")]
+        fn carevalidate(&self) -> crate::carevalidate::CareValidateBuilder;
+        /// A Decoda builder for the sandbox's tenant.
+        #[cfg(feature = "decoda")]
+        fn decoda(&self) -> crate::decoda::DecodaBuilder;
+    }
+
+    impl SandboxProviders for Sandbox {
+        #[cfg(feature = "careportals")]
+        fn careportals(&self) -> crate::careportals::CarePortalsBuilder {
+            crate::careportals::CarePortalsBuilder::new()
+                .with_token(credentials::CAREPORTALS_TOKEN)
+                .with_origin(credentials::CAREPORTALS_ORIGIN)
+                .with_base_url(self.base_url())
+        }
+
+        #[cfg(feature = "carevalidate")]
+        fn carevalidate(&self) -> crate::carevalidate::CareValidateBuilder {
+            crate::carevalidate::CareValidateBuilder::new()
+                .with_api_key(credentials::CAREVALIDATE_API_KEY)
+                .with_base_url(self.base_url())
+        }
+
+        #[cfg(feature = "decoda")]
+        fn decoda(&self) -> crate::decoda::DecodaBuilder {
+            crate::decoda::DecodaBuilder::new()
+                .with_api_key(credentials::DECODA_API_KEY)
+                .with_tenant(credentials::DECODA_TENANT)
+                .with_base_url(self.base_url())
+        }
+    }
 }
