@@ -1,0 +1,44 @@
+//! A patient's wallet on CarePortals: list, save a card, remove it — one shared client,
+//! a cheap handle per patient.
+//!
+//! `cargo run -p patientpay --example careportals_wallet` (runs against the embedded sandbox).
+
+use patientpay::careportals::CarePortalsBuilder;
+use patientpay::{AddPaymentMethod, ListPaymentMethods, PaymentProvider, RemovePaymentMethod};
+use patientpay_sandbox::{Sandbox, credentials};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start().await?;
+
+    // One client (one connection pool) for the whole backend...
+    let client = CarePortalsBuilder::new()
+        .with_token(credentials::CAREPORTALS_TOKEN)
+        .with_origin(credentials::CAREPORTALS_ORIGIN)
+        .with_base_url(sandbox.base_url())
+        .build()?;
+    // ...and a cheap handle per patient, carrying that patient's JWT.
+    let alice = client.for_patient("jwt-of-alice");
+    let bob = client.for_patient("jwt-of-bob");
+
+    let card = alice.add_payment_method(AddPaymentMethod::new("pm_card_visa")).await?;
+    println!("alice saved {:?} ending {}", card.brand, card.last4.as_deref().unwrap_or("?"));
+    bob.add_payment_method(AddPaymentMethod::new("pm_card_amex")).await?;
+
+    for (name, patient) in [("alice", &alice), ("bob", &bob)] {
+        let methods = patient.list_payment_methods(ListPaymentMethods::new()).await?;
+        println!("{name}: {} saved method(s)", methods.len());
+    }
+
+    if let Some(id) = card.id {
+        alice.remove_payment_method(RemovePaymentMethod::new(id)).await?;
+        let left = alice.list_payment_methods(ListPaymentMethods::new()).await?;
+        println!("alice after removal: {} saved method(s)", left.len());
+    }
+
+    // A declined card is an error that says so.
+    if let Err(e) = alice.add_payment_method(AddPaymentMethod::new("pm_card_chargeDeclined")).await {
+        println!("declined: {e}");
+    }
+    Ok(())
+}
