@@ -1,0 +1,277 @@
+//! Wire ⇄ domain: the only place CarePortals' JSON meets patientpay's unified types.
+//!
+//! ## Which processor holds a method
+//! CarePortals does not say. The rule used here: an id (or token) shaped like a Stripe
+//! object id — `pm_…`, `card_…`, `ba_…` or `src_…` — or an object that says
+//! `"object": "payment_method"` is a Stripe method; anything else is an NMI method (NMI
+//! payment tokens and vault ids have no such prefix).
+//!
+//! ## Which id an added method gets
+//! The add answer (`{last4, type, exp}`) has no id. For a Stripe `pm_…` token, CarePortals
+//! attaches that very PaymentMethod to the patient's Stripe customer, so the saved method's
+//! id is the token. An NMI token is exchanged for a vault entry whose id the answer does not
+//! carry, so the id is `None` then (list the methods to learn it).
+
+use patientpay_core::{
+    BillingDetails, CardBrand, PartialAddress, PaymentMethodKind, Processor, SavedPaymentMethod,
+};
+
+use crate::wire;
+
+/// The processor behind a method with this id or token (see the module docs).
+pub(crate) fn processor_for_id(id: &str) -> Processor {
+    const STRIPE_PREFIXES: [&str; 4] = ["pm_", "card_", "ba_", "src_"];
+    if STRIPE_PREFIXES.iter().any(|p| id.starts_with(p) && id.len() > p.len()) {
+        Processor::Stripe
+    } else {
+        Processor::Nmi
+    }
+}
+
+/// `true` for a Stripe PaymentMethod id (`pm_…`), which is attached as is and so names the
+/// saved method.
+pub(crate) fn is_attachable_stripe_id(token: &str) -> bool {
+    token.strip_prefix("pm_").is_some_and(|rest| !rest.is_empty())
+}
+
+/// The unified kind of a Stripe/CarePortals method type.
+pub(crate) fn kind_for(kind: &wire::PaymentMethodType) -> PaymentMethodKind {
+    use wire::PaymentMethodType as T;
+    match kind {
+        T::Card => PaymentMethodKind::Card,
+        T::UsBankAccount | T::SepaDebit | T::BacsDebit | T::AuBecsDebit | T::AcssDebit => {
+            PaymentMethodKind::BankAccount
+        }
+        T::Link
+        | T::Cashapp
+        | T::Paypal
+        | T::AmazonPay
+        | T::RevolutPay
+        | T::Klarna
+        | T::Affirm
+        | T::AfterpayClearpay => PaymentMethodKind::Wallet,
+        other => PaymentMethodKind::from_wire(other.as_str()),
+    }
+}
+
+/// Parses CarePortals' `exp` (`"4/2029"`, `"04/29"`). Anything else is `None`.
+pub(crate) fn parse_exp(exp: &str) -> Option<(u8, u16)> {
+    let (month, year) = exp.trim().split_once('/')?;
+    let month: u8 = month.trim().parse().ok().filter(|m| (1..=12).contains(m))?;
+    let year_text = year.trim();
+    let year: u16 = year_text.parse().ok()?;
+    let year = match year_text.len() {
+        2 => 2000 + year,
+        4 if year >= 1000 => year,
+        _ => return None,
+    };
+    Some((month, year))
+}
+
+fn valid_month(m: u16) -> Option<u8> {
+    u8::try_from(m).ok().filter(|m| (1..=12).contains(m))
+}
+
+fn valid_year(y: u16) -> Option<u16> {
+    (1000..=9999).contains(&y).then_some(y)
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// The last four digits: CarePortals' top-level `last4`, else the type's own object.
+fn last4_of(pm: &wire::PaymentMethod) -> Option<String> {
+    non_empty(&pm.last4)
+        .or_else(|| pm.card.as_ref().and_then(|c| non_empty(&c.last4)))
+        .or_else(|| {
+            [
+                &pm.us_bank_account,
+                &pm.sepa_debit,
+                &pm.bacs_debit,
+                &pm.au_becs_debit,
+                &pm.acss_debit,
+            ]
+            .into_iter()
+            .flatten()
+            .find_map(|b| non_empty(&b.last4))
+        })
+        .or_else(|| {
+            pm.other
+                .get(pm.kind.as_str())
+                .and_then(|o| o.get("last4"))
+                .and_then(|v| v.as_str())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        })
+}
+
+fn billing_details(b: &wire::BillingDetails) -> Option<BillingDetails> {
+    let address = b.address.as_ref().and_then(|a| {
+        let mut out = PartialAddress::default();
+        out.line1 = non_empty(&a.line1);
+        out.line2 = non_empty(&a.line2);
+        out.city = non_empty(&a.city);
+        out.state = non_empty(&a.state);
+        out.postal_code = non_empty(&a.postal_code);
+        out.country = non_empty(&a.country);
+        (out != PartialAddress::default()).then_some(out)
+    });
+    let mut out = BillingDetails::default();
+    out.name = non_empty(&b.name);
+    out.email = non_empty(&b.email);
+    out.phone = non_empty(&b.phone);
+    out.address = address;
+    (out != BillingDetails::default()).then_some(out)
+}
+
+/// A listed method in the unified form.
+pub(crate) fn saved_from_listed(pm: &wire::PaymentMethod) -> SavedPaymentMethod {
+    let id = non_empty(&pm.id);
+    let stripe_object = pm.object.as_deref() == Some("payment_method");
+    let processor = match id.as_deref() {
+        _ if stripe_object => Processor::Stripe,
+        Some(id) => processor_for_id(id),
+        None => Processor::Nmi,
+    };
+    let mut out = SavedPaymentMethod::new(kind_for(&pm.kind), processor);
+    out.id = id;
+    out.brand = pm
+        .card
+        .as_ref()
+        .and_then(|c| c.brand.as_ref())
+        .map(|b| CardBrand::from_wire(b.as_str()));
+    out.last4 = last4_of(pm);
+    let card_exp = pm.card.as_ref().and_then(|c| {
+        Some((valid_month(c.exp_month?)?, valid_year(c.exp_year?)?))
+    });
+    let (exp_month, exp_year) = match card_exp.or_else(|| pm.exp.as_deref().and_then(parse_exp)) {
+        Some((m, y)) => (Some(m), Some(y)),
+        None => (None, None),
+    };
+    out.exp_month = exp_month;
+    out.exp_year = exp_year;
+    out.billing_details = pm.billing_details.as_ref().and_then(billing_details);
+    out
+}
+
+/// An added method in the unified form; `token` is the token that was sent.
+pub(crate) fn saved_from_added(added: &wire::AddedPaymentMethod, token: &str) -> SavedPaymentMethod {
+    let token = token.trim();
+    let mut out = SavedPaymentMethod::new(kind_for(&added.kind), processor_for_id(token));
+    out.id = is_attachable_stripe_id(token).then(|| token.to_owned());
+    out.last4 = non_empty(&added.last4);
+    if let Some((m, y)) = added.exp.as_deref().and_then(parse_exp) {
+        out.exp_month = Some(m);
+        out.exp_year = Some(y);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pm(json: &str) -> wire::PaymentMethod {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn exp_forms() {
+        assert_eq!(parse_exp("4/2029"), Some((4, 2029)));
+        assert_eq!(parse_exp(" 04 / 2029 "), Some((4, 2029)));
+        assert_eq!(parse_exp("12/29"), Some((12, 2029)));
+        for bad in ["", "13/2029", "0/2029", "4-2029", "4/", "/2029", "a/b", "4/202", "4/20290", "4/0999", "4/2029/1"] {
+            assert_eq!(parse_exp(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn processor_rule() {
+        for stripe in ["pm_1Rz78FKeCoUxIkZxXhFa0HlF", "card_1AB", "ba_1AB", "src_1", "pm_card_visa"] {
+            assert_eq!(processor_for_id(stripe), Processor::Stripe, "{stripe}");
+        }
+        for nmi in ["00000000-000000-000000-000000000000", "7281930", "pm_", "pi_1Rz78", "PM_1"] {
+            assert_eq!(processor_for_id(nmi), Processor::Nmi, "{nmi}");
+        }
+    }
+
+    #[test]
+    fn attachable_ids() {
+        assert!(is_attachable_stripe_id("pm_1Rz78FKeCoUxIkZxXhFa0HlF"));
+        assert!(is_attachable_stripe_id("pm_card_visa"));
+        for not in ["pm_", "card_1", "nmi-token", "PM_1"] {
+            assert!(!is_attachable_stripe_id(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn card_fields_win_over_exp_and_bad_card_falls_back() {
+        let s = saved_from_listed(&pm(
+            r#"{"id":"pm_1","type":"card","exp":"1/2030","card":{"brand":"visa","exp_month":4,"exp_year":2029,"last4":"4242"}}"#,
+        ));
+        assert_eq!((s.exp_month, s.exp_year), (Some(4), Some(2029)));
+        assert_eq!(s.last4.as_deref(), Some("4242"));
+        let s = saved_from_listed(&pm(
+            r#"{"id":"pm_1","type":"card","exp":"1/2030","card":{"exp_month":"13","exp_year":"2029"}}"#,
+        ));
+        assert_eq!((s.exp_month, s.exp_year), (Some(1), Some(2030)));
+        let s = saved_from_listed(&pm(r#"{"id":"x1","type":"card","exp":"garbage"}"#));
+        assert_eq!((s.exp_month, s.exp_year), (None, None));
+        assert_eq!(s.processor, Processor::Nmi);
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(kind_for(&wire::PaymentMethodType::Card), PaymentMethodKind::Card);
+        assert_eq!(kind_for(&wire::PaymentMethodType::UsBankAccount), PaymentMethodKind::BankAccount);
+        assert_eq!(kind_for(&wire::PaymentMethodType::Cashapp), PaymentMethodKind::Wallet);
+        assert_eq!(
+            kind_for(&wire::PaymentMethodType::from_wire("crypto")),
+            PaymentMethodKind::Unknown("crypto".into())
+        );
+    }
+
+    #[test]
+    fn last4_from_type_objects() {
+        let s = saved_from_listed(&pm(r#"{"id":"pm_1","type":"us_bank_account","us_bank_account":{"last4":"6789"}}"#));
+        assert_eq!(s.last4.as_deref(), Some("6789"));
+        assert_eq!(s.kind, PaymentMethodKind::BankAccount);
+        let s = saved_from_listed(&pm(r#"{"id":"pm_1","type":"new_thing","new_thing":{"last4":"1111"}}"#));
+        assert_eq!(s.last4.as_deref(), Some("1111"));
+        let s = saved_from_listed(&pm(r#"{"id":"pm_1","type":"link","last4":" ","link":{"email":"a@b.c"}}"#));
+        assert_eq!(s.last4, None);
+    }
+
+    #[test]
+    fn empty_billing_details_are_dropped() {
+        let s = saved_from_listed(&pm(
+            r#"{"id":"pm_1","type":"card","billing_details":{"address":{"city":null,"country":null},"email":null,"name":null,"phone":null}}"#,
+        ));
+        assert_eq!(s.billing_details, None);
+        let s = saved_from_listed(&pm(
+            r#"{"id":"pm_1","type":"card","billing_details":{"address":{"postal_code":"94105"},"name":" "}}"#,
+        ));
+        let b = s.billing_details.unwrap();
+        assert_eq!(b.name, None);
+        assert_eq!(b.address.unwrap().postal_code.as_deref(), Some("94105"));
+    }
+
+    #[test]
+    fn added_ids() {
+        let added: wire::AddedPaymentMethod =
+            serde_json::from_str(r#"{"last4":"0101","type":"card","exp":"9/2028"}"#).unwrap();
+        let s = saved_from_added(&added, "pm_1Rz78FKeCoUxIkZxXhFa0HlF");
+        assert_eq!(s.id.as_deref(), Some("pm_1Rz78FKeCoUxIkZxXhFa0HlF"));
+        assert_eq!(s.processor, Processor::Stripe);
+        assert_eq!((s.exp_month, s.exp_year), (Some(9), Some(2028)));
+        let s = saved_from_added(&added, "pm_card_visa");
+        assert_eq!((s.id.as_deref(), s.processor), (Some("pm_card_visa"), Processor::Stripe));
+        let s = saved_from_added(&added, "00000000-000000-000000-000000000000");
+        assert_eq!((s.id, s.processor), (None, Processor::Nmi));
+        let bad: wire::AddedPaymentMethod = serde_json::from_str(r#"{"type":"card","exp":"soon"}"#).unwrap();
+        let s = saved_from_added(&bad, "tok");
+        assert_eq!((s.exp_month, s.exp_year, s.last4), (None, None, None));
+    }
+}
