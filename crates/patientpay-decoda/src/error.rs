@@ -18,12 +18,39 @@ const MAX_LISTED: usize = 10;
 
 /// Turns an error answer into an [`Error`].
 pub(crate) fn vendor_error(resp: &VendorResponse) -> Error {
+    vendor_error_hiding(resp, &[])
+}
+
+/// Like [`vendor_error`], and replaces each of `phi` (the request's own personal values,
+/// ASCII case-insensitively) in the vendor's text by `<redacted>`: a vendor that echoes
+/// what it was sent must not carry it into an error.
+pub(crate) fn vendor_error_hiding(resp: &VendorResponse, phi: &[&str]) -> Error {
     // A JSON body of an unknown shape is not echoed as text: it may hold the refused input.
     let message = match resp.json_lenient() {
         Some(body) => message_from_json(&body),
         None => resp.text_message(),
     };
-    resp.error(message)
+    resp.error(message.map(|m| hide(&m, phi)))
+}
+
+/// Replaces every ASCII-case-insensitive occurrence of each needle of `needles`.
+pub(crate) fn hide(text: &str, needles: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for needle in needles.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let lower = out.to_ascii_lowercase();
+        let target = needle.to_ascii_lowercase();
+        let mut result = String::with_capacity(out.len());
+        let mut last = 0;
+        for (start, _) in lower.match_indices(&target) {
+            // ASCII lowering keeps byte offsets, so they index `out` too.
+            result.push_str(&out[last..start]);
+            result.push_str(patientpay_core::redact::REDACTED);
+            last = start + target.len();
+        }
+        result.push_str(&out[last..]);
+        out = result;
+    }
+    out
 }
 
 /// The message of a FastAPI error body, if it has one of FastAPI's shapes.
@@ -123,6 +150,17 @@ mod tests {
     fn phones_in_vendor_text_are_scrubbed() {
         let e = vendor_error(&resp(404, "application/json", r#"{"detail":"No patient with phone +1 415 555 2671"}"#));
         assert!(!e.to_string().contains("555"), "{e}");
+    }
+
+    #[test]
+    fn request_phi_is_hidden() {
+        let r = resp(404, "text/plain", "No patient RIVERA born 1985-04-12 (Rivera) é");
+        let e = vendor_error_hiding(&r, &["Rivera", "1985-04-12", " "]);
+        assert_eq!(
+            e.to_string().split(" (request id").next().unwrap(),
+            "decoda verify_patient_balance failed: HTTP 404: No patient <redacted> born <redacted> (<redacted>) é"
+        );
+        assert_eq!(hide("abc", &[]), "abc");
     }
 
     #[test]

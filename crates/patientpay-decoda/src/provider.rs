@@ -14,7 +14,7 @@ use patientpay_core::http::{BaseUrl, HttpClient, VendorRequest, VendorResponse};
 use patientpay_core::{Capabilities, Error, Operation, PaymentProvider, Result, async_trait};
 use serde::de::DeserializeOwned;
 
-use crate::error::vendor_error;
+use crate::error::{vendor_error, vendor_error_hiding};
 use crate::{map, wire};
 
 /// The provider's name, as used in errors and traces.
@@ -117,10 +117,10 @@ impl Decoda {
         Ok(req)
     }
 
-    async fn send<T: DeserializeOwned>(&self, request: VendorRequest) -> Result<(T, VendorResponse)> {
+    async fn send<T: DeserializeOwned>(&self, request: VendorRequest, phi: &[&str]) -> Result<(T, VendorResponse)> {
         let resp = self.inner.http.execute(request).await?;
         if !resp.is_success() {
-            return Err(vendor_error(&resp));
+            return Err(if phi.is_empty() { vendor_error(&resp) } else { vendor_error_hiding(&resp, phi) });
         }
         let value = resp.json::<T>()?;
         Ok((value, resp))
@@ -139,7 +139,8 @@ impl Decoda {
         options: &CallOptions,
     ) -> Result<wire::PaymentLinkDetails> {
         let request = self.verify_request(body, options)?;
-        self.send(request).await.map(|(v, _)| v)
+        let phi = [body.last_name.as_str(), body.phone_number.as_str(), body.date_of_birth.as_str()];
+        self.send(request, &phi).await.map(|(v, _)| v)
     }
 
     /// `POST /billing/payment-terminal/charge/create-patient-credit-settled`: Decoda's full
@@ -155,7 +156,7 @@ impl Decoda {
         options: &CallOptions,
     ) -> Result<wire::PaymentSummary> {
         let request = self.settle_request(query, charges, options)?;
-        self.send(request).await.map(|(v, _)| v)
+        self.send(request, &[]).await.map(|(v, _)| v)
     }
 }
 
@@ -193,7 +194,8 @@ impl PaymentProvider for Decoda {
         request.validate()?;
         let body = map::verify_to_wire(&request);
         let http_request = self.verify_request(&body, &request.options)?;
-        let (details, resp) = self.send::<wire::PaymentLinkDetails>(http_request).await?;
+        let phi = [body.last_name.as_str(), body.phone_number.as_str(), body.date_of_birth.as_str()];
+        let (details, resp) = self.send::<wire::PaymentLinkDetails>(http_request, &phi).await?;
         map::balance_from_wire(details).map_err(|detail| resp.decode_error(detail))
     }
 
@@ -202,7 +204,7 @@ impl PaymentProvider for Decoda {
         map::check_settle(&request)?;
         let (query, body) = map::settle_to_wire(&request)?;
         let http_request = self.settle_request(&query, &body, &request.options)?;
-        let (summary, resp) = self.send::<wire::PaymentSummary>(http_request).await?;
+        let (summary, resp) = self.send::<wire::PaymentSummary>(http_request, &[]).await?;
         map::payment_from_wire(summary).map_err(|detail| resp.decode_error(detail))
     }
 }

@@ -42,7 +42,7 @@ async fn verify_settle_verify_moves_the_balance() {
     assert_eq!(before.patient.credit_balance, Some(usd(15000)));
     assert_eq!(before.total_outstanding, usd(12500));
     assert_eq!(before.charges.len(), 4);
-    assert!(before.payment_link.ends_with("/pat_1001"), "{}", before.payment_link);
+    assert!(before.payment_link.ends_with("/l/pl_pat_1001"), "{}", before.payment_link);
     let statuses: Vec<_> = before.charges.iter().map(|c| c.status.clone()).collect();
     assert_eq!(
         statuses,

@@ -538,7 +538,7 @@ fn verify(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
         &json!({
             "charges": charges,
             "patient": summary,
-            "paymentLink": format!("https://pay.decodahealth.com/{}/{}", credentials::DECODA_TENANT, patient.id),
+            "paymentLink": format!("https://pay.decodahealth.com/l/pl_{}", patient.id),
         }),
     )
 }
