@@ -43,7 +43,7 @@ pub fn decoda_patients(seed: &Seed) -> Vec<Value> {
                 "patient_id": p.id,
                 "last_name": p.last_name,
                 "phone": p.phone,
-                "dob": p.date_of_birth.to_string(),
+                "dob": p.date_of_birth,
                 "credit_balance": Money::from_minor(p.credits.iter().map(|c| c.amount).sum(), Currency::USD).to_decimal_string(),
             })
         })
@@ -183,9 +183,8 @@ pub async fn run() -> Result<(), Failure> {
     let Some(patient) = seed.decoda.patients.iter().find(|p| !p.credits.is_empty()) else {
         return Err(Failure { message: "the sandbox seed has no Decoda patient with credit".into(), code: 1 });
     };
-    let verify = || {
-        VerifyPatient::new(patient.id.clone(), patient.last_name.clone(), patient.phone.clone(), patient.date_of_birth)
-    };
+    let dob = patientpay::parse_date("date_of_birth", &patient.date_of_birth).map_err(|e| fail("decoda seed", e))?;
+    let verify = || VerifyPatient::new(patient.id.clone(), patient.last_name.clone(), patient.phone.clone(), dob);
     let balance = decoda.verify_patient_balance(verify()).await.map_err(|e| fail("decoda verify", e))?;
     let outstanding: Vec<_> = balance
         .charges

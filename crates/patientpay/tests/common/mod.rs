@@ -85,7 +85,7 @@ pub fn route(op: Operation) -> (&'static str, &'static str) {
 pub fn decoda_patient() -> VerifyPatient {
     let seed = patientpay_sandbox::Seed::default();
     let p = seed.decoda.patients.iter().find(|p| !p.credits.is_empty()).expect("a seeded patient with credit");
-    VerifyPatient::new(p.id.clone(), p.last_name.clone(), p.phone.clone(), p.date_of_birth)
+    VerifyPatient::new(p.id.clone(), p.last_name.clone(), p.phone.clone(), parse_date("dob", &p.date_of_birth).expect("seeded dob"))
 }
 
 /// A valid request for `op`, prepared against the sandbox's current state (for remove and
