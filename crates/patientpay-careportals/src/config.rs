@@ -53,7 +53,10 @@ impl fmt::Debug for CarePortalsBuilder {
             .field("origin", &self.origin)
             .field("base_url", &self.base_url)
             .field("http_config", &self.http_config)
-            .field("http_client", &self.http_client.as_ref().map(|_| "<shared>"))
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "<shared>"),
+            )
             .finish()
     }
 }
@@ -133,7 +136,10 @@ impl CarePortalsBuilder {
             Some(client) => client,
             None => HttpClient::new(self.http_config.unwrap_or_default())?,
         };
-        Ok(CarePortals::from_parts(Arc::new(Shared { http, base, origin }), token))
+        Ok(CarePortals::from_parts(
+            Arc::new(Shared { http, base, origin }),
+            token,
+        ))
     }
 }
 
@@ -142,11 +148,18 @@ fn parse_origin(origin: Option<&str>) -> Result<HeaderValue> {
         .map(str::trim)
         .filter(|o| !o.is_empty())
         .ok_or_else(|| Error::config(ENV_ORIGIN, "the Origin is missing or empty"))?;
-    let url = url_origin_ok(origin)
-        .then_some(origin)
-        .ok_or_else(|| Error::config(ENV_ORIGIN, "must be an origin such as https://demo.portals.care"))?;
-    HeaderValue::from_str(url)
-        .map_err(|_| Error::config(ENV_ORIGIN, "contains characters not allowed in an HTTP header"))
+    let url = url_origin_ok(origin).then_some(origin).ok_or_else(|| {
+        Error::config(
+            ENV_ORIGIN,
+            "must be an origin such as https://demo.portals.care",
+        )
+    })?;
+    HeaderValue::from_str(url).map_err(|_| {
+        Error::config(
+            ENV_ORIGIN,
+            "contains characters not allowed in an HTTP header",
+        )
+    })
 }
 
 /// `scheme://host[:port]` with an http(s) scheme and no path, query or credentials.
@@ -176,7 +189,10 @@ mod tests {
 
     #[test]
     fn missing_settings_are_named() {
-        let e = CarePortalsBuilder::new().with_origin("https://demo.portals.care").build().unwrap_err();
+        let e = CarePortalsBuilder::new()
+            .with_origin("https://demo.portals.care")
+            .build()
+            .unwrap_err();
         assert_eq!(setting(e), "CAREPORTALS_TOKEN");
         let e = CarePortalsBuilder::new()
             .with_token("  ")
@@ -184,9 +200,16 @@ mod tests {
             .build()
             .unwrap_err();
         assert_eq!(setting(e), "CAREPORTALS_TOKEN");
-        let e = CarePortalsBuilder::new().with_token("jwt").build().unwrap_err();
+        let e = CarePortalsBuilder::new()
+            .with_token("jwt")
+            .build()
+            .unwrap_err();
         assert_eq!(setting(e), "CAREPORTALS_ORIGIN");
-        let e = CarePortalsBuilder::new().with_token("jwt").with_origin("").build().unwrap_err();
+        let e = CarePortalsBuilder::new()
+            .with_token("jwt")
+            .with_origin("")
+            .build()
+            .unwrap_err();
         assert_eq!(setting(e), "CAREPORTALS_ORIGIN");
     }
 
@@ -199,8 +222,17 @@ mod tests {
             .unwrap_err();
         assert!(!e.to_string().contains("SECRET"));
         assert_eq!(setting(e), "CAREPORTALS_TOKEN");
-        for bad in ["demo.portals.care", "https://demo.portals.care/path", "ftp://x", "https://"] {
-            let e = CarePortalsBuilder::new().with_token("jwt").with_origin(bad).build().unwrap_err();
+        for bad in [
+            "demo.portals.care",
+            "https://demo.portals.care/path",
+            "ftp://x",
+            "https://",
+        ] {
+            let e = CarePortalsBuilder::new()
+                .with_token("jwt")
+                .with_origin(bad)
+                .build()
+                .unwrap_err();
             assert_eq!(setting(e), "CAREPORTALS_ORIGIN", "{bad}");
         }
         let e = CarePortalsBuilder::new()
@@ -219,7 +251,10 @@ mod tests {
             .with_origin("http://localhost:3000");
         assert!(!format!("{builder:?}").contains("SECRET"));
         let client = builder.build().unwrap();
-        assert_eq!(client.base_url().as_str(), "https://patient-api.portals.care/");
+        assert_eq!(
+            client.base_url().as_str(),
+            "https://patient-api.portals.care/"
+        );
         assert!(!format!("{client:?}").contains("SECRET"));
     }
 }

@@ -42,14 +42,29 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
         h.insert("x-request-id", HeaderValue::from_static("req-9"));
-        VendorResponse::from_parts("careportals", Operation::AddPaymentMethod, status, h, body.to_owned())
+        VendorResponse::from_parts(
+            "careportals",
+            Operation::AddPaymentMethod,
+            status,
+            h,
+            body.to_owned(),
+        )
     }
 
     #[test]
     fn json_shape() {
-        let e = from_response(&resp(402, "application/json", r#"{"statusCode":402,"message":"Your card was declined."}"#));
+        let e = from_response(&resp(
+            402,
+            "application/json",
+            r#"{"statusCode":402,"message":"Your card was declined."}"#,
+        ));
         match &e {
-            Error::Vendor { status, message, request_id, .. } => {
+            Error::Vendor {
+                status,
+                message,
+                request_id,
+                ..
+            } => {
                 assert_eq!(*status, 402);
                 assert_eq!(message, "Your card was declined.");
                 assert_eq!(request_id.as_deref(), Some("req-9"));
@@ -65,23 +80,49 @@ mod tests {
             "application/json; charset=utf-8",
             r#"{"statusCode":400,"message":["paymentMethodId must be a string","paymentMethodId should not be empty"],"error":"Bad Request"}"#,
         ));
-        assert!(e.to_string().contains("paymentMethodId must be a string; paymentMethodId should not be empty"), "{e}");
-        let e = from_response(&resp(400, "application/json", r#"{"statusCode":400,"error":"Bad Request"}"#));
-        assert!(e.to_string().ends_with("HTTP 400: Bad Request (request id req-9)"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("paymentMethodId must be a string; paymentMethodId should not be empty"),
+            "{e}"
+        );
+        let e = from_response(&resp(
+            400,
+            "application/json",
+            r#"{"statusCode":400,"error":"Bad Request"}"#,
+        ));
+        assert!(
+            e.to_string()
+                .ends_with("HTTP 400: Bad Request (request id req-9)"),
+            "{e}"
+        );
     }
 
     #[test]
     fn auth_text_and_html() {
-        let e = from_response(&resp(401, "application/json", r#"{"statusCode":401,"message":"Unauthorized"}"#));
-        assert!(matches!(e, Error::Auth { status: 401, ref message, .. } if message.as_deref() == Some("Unauthorized")));
+        let e = from_response(&resp(
+            401,
+            "application/json",
+            r#"{"statusCode":401,"message":"Unauthorized"}"#,
+        ));
+        assert!(
+            matches!(e, Error::Auth { status: 401, ref message, .. } if message.as_deref() == Some("Unauthorized"))
+        );
         let e = from_response(&resp(500, "text/plain", "Internal server error\nstack..."));
-        assert!(e.to_string().ends_with("HTTP 500: Internal server error (request id req-9)"), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("HTTP 500: Internal server error (request id req-9)"),
+            "{e}"
+        );
         let e = from_response(&resp(502, "text/html", "<html>bad gateway</html>"));
         assert!(e.to_string().contains("HTTP 502: Bad Gateway"), "{e}");
         let e = from_response(&resp(404, "text/plain", r#""Payment method not found""#));
         assert!(e.to_string().contains("Payment method not found"), "{e}");
         let e = from_response(&resp(400, "application/json", "[1,2]"));
-        assert!(e.to_string().ends_with("HTTP 400: Bad Request (request id req-9)"), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("HTTP 400: Bad Request (request id req-9)"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -21,7 +21,10 @@ use crate::wire;
 /// The processor behind a method with this id or token (see the module docs).
 pub(crate) fn processor_for_id(id: &str) -> Processor {
     const STRIPE_PREFIXES: [&str; 4] = ["pm_", "card_", "ba_", "src_"];
-    if STRIPE_PREFIXES.iter().any(|p| id.starts_with(p) && id.len() > p.len()) {
+    if STRIPE_PREFIXES
+        .iter()
+        .any(|p| id.starts_with(p) && id.len() > p.len())
+    {
         Processor::Stripe
     } else {
         Processor::Nmi
@@ -31,7 +34,9 @@ pub(crate) fn processor_for_id(id: &str) -> Processor {
 /// `true` for a Stripe PaymentMethod id (`pm_…`), which is attached as is and so names the
 /// saved method.
 pub(crate) fn is_attachable_stripe_id(token: &str) -> bool {
-    token.strip_prefix("pm_").is_some_and(|rest| !rest.is_empty())
+    token
+        .strip_prefix("pm_")
+        .is_some_and(|rest| !rest.is_empty())
 }
 
 /// The unified kind of a Stripe/CarePortals method type.
@@ -77,7 +82,10 @@ fn valid_year(y: u16) -> Option<u16> {
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// The last four digits: CarePortals' top-level `last4`, else the type's own object.
@@ -143,9 +151,10 @@ pub(crate) fn saved_from_listed(pm: &wire::PaymentMethod) -> SavedPaymentMethod 
         .and_then(|c| c.brand.as_ref())
         .map(|b| CardBrand::from_wire(b.as_str()));
     out.last4 = last4_of(pm);
-    let card_exp = pm.card.as_ref().and_then(|c| {
-        Some((valid_month(c.exp_month?)?, valid_year(c.exp_year?)?))
-    });
+    let card_exp = pm
+        .card
+        .as_ref()
+        .and_then(|c| Some((valid_month(c.exp_month?)?, valid_year(c.exp_year?)?)));
     let (exp_month, exp_year) = match card_exp.or_else(|| pm.exp.as_deref().and_then(parse_exp)) {
         Some((m, y)) => (Some(m), Some(y)),
         None => (None, None),
@@ -157,7 +166,10 @@ pub(crate) fn saved_from_listed(pm: &wire::PaymentMethod) -> SavedPaymentMethod 
 }
 
 /// An added method in the unified form; `token` is the token that was sent.
-pub(crate) fn saved_from_added(added: &wire::AddedPaymentMethod, token: &str) -> SavedPaymentMethod {
+pub(crate) fn saved_from_added(
+    added: &wire::AddedPaymentMethod,
+    token: &str,
+) -> SavedPaymentMethod {
     let token = token.trim();
     let mut out = SavedPaymentMethod::new(kind_for(&added.kind), processor_for_id(token));
     out.id = is_attachable_stripe_id(token).then(|| token.to_owned());
@@ -182,17 +194,32 @@ mod tests {
         assert_eq!(parse_exp("4/2029"), Some((4, 2029)));
         assert_eq!(parse_exp(" 04 / 2029 "), Some((4, 2029)));
         assert_eq!(parse_exp("12/29"), Some((12, 2029)));
-        for bad in ["", "13/2029", "0/2029", "4-2029", "4/", "/2029", "a/b", "4/202", "4/20290", "4/0999", "4/2029/1"] {
+        for bad in [
+            "", "13/2029", "0/2029", "4-2029", "4/", "/2029", "a/b", "4/202", "4/20290", "4/0999",
+            "4/2029/1",
+        ] {
             assert_eq!(parse_exp(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn processor_rule() {
-        for stripe in ["pm_1Rz78FKeCoUxIkZxXhFa0HlF", "card_1AB", "ba_1AB", "src_1", "pm_card_visa"] {
+        for stripe in [
+            "pm_1Rz78FKeCoUxIkZxXhFa0HlF",
+            "card_1AB",
+            "ba_1AB",
+            "src_1",
+            "pm_card_visa",
+        ] {
             assert_eq!(processor_for_id(stripe), Processor::Stripe, "{stripe}");
         }
-        for nmi in ["00000000-000000-000000-000000000000", "7281930", "pm_", "pi_1Rz78", "PM_1"] {
+        for nmi in [
+            "00000000-000000-000000-000000000000",
+            "7281930",
+            "pm_",
+            "pi_1Rz78",
+            "PM_1",
+        ] {
             assert_eq!(processor_for_id(nmi), Processor::Nmi, "{nmi}");
         }
     }
@@ -224,9 +251,18 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(kind_for(&wire::PaymentMethodType::Card), PaymentMethodKind::Card);
-        assert_eq!(kind_for(&wire::PaymentMethodType::UsBankAccount), PaymentMethodKind::BankAccount);
-        assert_eq!(kind_for(&wire::PaymentMethodType::Cashapp), PaymentMethodKind::Wallet);
+        assert_eq!(
+            kind_for(&wire::PaymentMethodType::Card),
+            PaymentMethodKind::Card
+        );
+        assert_eq!(
+            kind_for(&wire::PaymentMethodType::UsBankAccount),
+            PaymentMethodKind::BankAccount
+        );
+        assert_eq!(
+            kind_for(&wire::PaymentMethodType::Cashapp),
+            PaymentMethodKind::Wallet
+        );
         assert_eq!(
             kind_for(&wire::PaymentMethodType::from_wire("crypto")),
             PaymentMethodKind::Unknown("crypto".into())
@@ -235,12 +271,18 @@ mod tests {
 
     #[test]
     fn last4_from_type_objects() {
-        let s = saved_from_listed(&pm(r#"{"id":"pm_1","type":"us_bank_account","us_bank_account":{"last4":"6789"}}"#));
+        let s = saved_from_listed(&pm(
+            r#"{"id":"pm_1","type":"us_bank_account","us_bank_account":{"last4":"6789"}}"#,
+        ));
         assert_eq!(s.last4.as_deref(), Some("6789"));
         assert_eq!(s.kind, PaymentMethodKind::BankAccount);
-        let s = saved_from_listed(&pm(r#"{"id":"pm_1","type":"new_thing","new_thing":{"last4":"1111"}}"#));
+        let s = saved_from_listed(&pm(
+            r#"{"id":"pm_1","type":"new_thing","new_thing":{"last4":"1111"}}"#,
+        ));
         assert_eq!(s.last4.as_deref(), Some("1111"));
-        let s = saved_from_listed(&pm(r#"{"id":"pm_1","type":"link","last4":" ","link":{"email":"a@b.c"}}"#));
+        let s = saved_from_listed(&pm(
+            r#"{"id":"pm_1","type":"link","last4":" ","link":{"email":"a@b.c"}}"#,
+        ));
         assert_eq!(s.last4, None);
     }
 
@@ -267,11 +309,53 @@ mod tests {
         assert_eq!(s.processor, Processor::Stripe);
         assert_eq!((s.exp_month, s.exp_year), (Some(9), Some(2028)));
         let s = saved_from_added(&added, "pm_card_visa");
-        assert_eq!((s.id.as_deref(), s.processor), (Some("pm_card_visa"), Processor::Stripe));
+        assert_eq!(
+            (s.id.as_deref(), s.processor),
+            (Some("pm_card_visa"), Processor::Stripe)
+        );
         let s = saved_from_added(&added, "00000000-000000-000000-000000000000");
         assert_eq!((s.id, s.processor), (None, Processor::Nmi));
-        let bad: wire::AddedPaymentMethod = serde_json::from_str(r#"{"type":"card","exp":"soon"}"#).unwrap();
+        let bad: wire::AddedPaymentMethod =
+            serde_json::from_str(r#"{"type":"card","exp":"soon"}"#).unwrap();
         let s = saved_from_added(&bad, "tok");
         assert_eq!((s.exp_month, s.exp_year, s.last4), (None, None, None));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_exp_text_parses_or_is_none(text in "\\PC{0,12}") {
+            if let Some((m, y)) = parse_exp(&text) {
+                proptest::prop_assert!((1..=12).contains(&m));
+                proptest::prop_assert!((1000..=9999).contains(&y));
+            }
+        }
+
+        #[test]
+        fn any_listed_shape_maps_without_panicking(
+            id in proptest::option::of("\\PC{0,10}"),
+            kind in "[a-z_]{0,12}",
+            last4 in proptest::option::of("\\PC{0,6}"),
+            exp in proptest::option::of("\\PC{0,8}"),
+            month in proptest::option::of(-5i64..100_000),
+            year in proptest::option::of("\\PC{0,6}"),
+        ) {
+            let json = serde_json::json!({
+                "id": id, "type": kind, "last4": last4, "exp": exp,
+                "card": {"exp_month": month, "exp_year": year, "last4": last4},
+            });
+            let method: wire::PaymentMethod = serde_json::from_value(json).unwrap();
+            let saved = saved_from_listed(&method);
+            if let Some(m) = saved.exp_month {
+                proptest::prop_assert!((1..=12).contains(&m));
+                proptest::prop_assert!(saved.exp_year.is_some());
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_the_decoder(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
+            let _ = patientpay_core::http::decode_json::<Vec<wire::PaymentMethod>>(&bytes);
+            let _ = patientpay_core::http::decode_json::<wire::AddedPaymentMethod>(&bytes);
+            let _ = patientpay_core::http::decode_json::<wire::RemovalResult>(&bytes);
+        }
     }
 }

@@ -8,9 +8,9 @@ use http::{HeaderValue, Method};
 use patientpay_core::http::{BaseUrl, HttpClient, VendorRequest, VendorResponse, sensitive_header};
 use patientpay_core::{
     AddPaymentMethod, Capabilities, CreatePaymentIntent, Error, ListPaymentMethods, Operation,
-    PatientBalance, Payment, PaymentInfoUpdated, PaymentIntent, PaymentProvider, RemovePaymentMethod,
-    RemovedPaymentMethod, Result, SavedPaymentMethod, SettleChargesFromCredit, UpdatePaymentInfo,
-    VerifyPatient, async_trait,
+    PatientBalance, Payment, PaymentInfoUpdated, PaymentIntent, PaymentProvider,
+    RemovePaymentMethod, RemovedPaymentMethod, Result, SavedPaymentMethod, SettleChargesFromCredit,
+    UpdatePaymentInfo, VerifyPatient, async_trait,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -88,7 +88,10 @@ impl CarePortals {
 
     fn auth(&self) -> Result<HeaderValue> {
         if self.token.expose_secret().trim().is_empty() {
-            return Err(Error::config(ENV_TOKEN, "the patient JWT is missing or empty"));
+            return Err(Error::config(
+                ENV_TOKEN,
+                "the patient JWT is missing or empty",
+            ));
         }
         sensitive_header(ENV_TOKEN, "Bearer ", &self.token)
     }
@@ -106,9 +109,16 @@ impl CarePortals {
     ///
     /// # Errors
     /// [`Error::Config`] for an empty or unsendable JWT.
-    pub fn list_payment_methods_request(&self, request: &ListPaymentMethods) -> Result<VendorRequest> {
+    pub fn list_payment_methods_request(
+        &self,
+        request: &ListPaymentMethods,
+    ) -> Result<VendorRequest> {
         Ok(self
-            .request(Operation::ListPaymentMethods, Method::GET, &["users", "payment-methods"])?
+            .request(
+                Operation::ListPaymentMethods,
+                Method::GET,
+                &["users", "payment-methods"],
+            )?
             .timeout(request.options.timeout))
     }
 
@@ -122,15 +132,25 @@ impl CarePortals {
         request.validate()?;
         let token = request.token.expose_secret();
         if token.trim() != token {
-            return Err(Error::invalid_input("token", "must not have surrounding whitespace"));
+            return Err(Error::invalid_input(
+                "token",
+                "must not have surrounding whitespace",
+            ));
         }
         if token.chars().any(char::is_control) {
-            return Err(Error::invalid_input("token", "must not contain control characters"));
+            return Err(Error::invalid_input(
+                "token",
+                "must not contain control characters",
+            ));
         }
         let body = wire::AddPaymentMethodBody::new(request.token.clone());
-        self.request(Operation::AddPaymentMethod, Method::POST, &["v2", "users", "payment-methods"])?
-            .json_body(&body)
-            .map(|r| r.timeout(request.options.timeout))
+        self.request(
+            Operation::AddPaymentMethod,
+            Method::POST,
+            &["v2", "users", "payment-methods"],
+        )?
+        .json_body(&body)
+        .map(|r| r.timeout(request.options.timeout))
     }
 
     /// The request [`remove_payment_method`](PaymentProvider::remove_payment_method) sends:
@@ -139,10 +159,16 @@ impl CarePortals {
     /// # Errors
     /// [`Error::InvalidInput`] for `id` when it is empty, `.`/`..`, or has surrounding
     /// whitespace; [`Error::Config`] for an empty or unsendable JWT.
-    pub fn remove_payment_method_request(&self, request: &RemovePaymentMethod) -> Result<VendorRequest> {
+    pub fn remove_payment_method_request(
+        &self,
+        request: &RemovePaymentMethod,
+    ) -> Result<VendorRequest> {
         request.validate()?;
         if request.id.trim() != request.id {
-            return Err(Error::invalid_input("id", "must not have surrounding whitespace"));
+            return Err(Error::invalid_input(
+                "id",
+                "must not have surrounding whitespace",
+            ));
         }
         Ok(self
             .request(
@@ -166,7 +192,10 @@ impl CarePortals {
     ///
     /// # Errors
     /// As [`PaymentProvider::list_payment_methods`].
-    pub async fn list_payment_methods_raw(&self, request: ListPaymentMethods) -> Result<Vec<wire::PaymentMethod>> {
+    pub async fn list_payment_methods_raw(
+        &self,
+        request: ListPaymentMethods,
+    ) -> Result<Vec<wire::PaymentMethod>> {
         let req = self.list_payment_methods_request(&request)?;
         self.send(req).await?.json()
     }
@@ -175,7 +204,10 @@ impl CarePortals {
     ///
     /// # Errors
     /// As [`PaymentProvider::add_payment_method`].
-    pub async fn add_payment_method_raw(&self, request: AddPaymentMethod) -> Result<wire::AddedPaymentMethod> {
+    pub async fn add_payment_method_raw(
+        &self,
+        request: AddPaymentMethod,
+    ) -> Result<wire::AddedPaymentMethod> {
         let req = self.add_payment_method_request(&request)?;
         self.send(req).await?.json()
     }
@@ -186,7 +218,10 @@ impl CarePortals {
     /// # Errors
     /// As [`PaymentProvider::remove_payment_method`], except that `success: false` is
     /// returned, not an error.
-    pub async fn remove_payment_method_raw(&self, request: RemovePaymentMethod) -> Result<wire::RemovalResult> {
+    pub async fn remove_payment_method_raw(
+        &self,
+        request: RemovePaymentMethod,
+    ) -> Result<wire::RemovalResult> {
         let req = self.remove_payment_method_request(&request)?;
         self.send(req).await?.json()
     }
@@ -202,7 +237,10 @@ impl PaymentProvider for CarePortals {
         CAPABILITIES
     }
 
-    async fn list_payment_methods(&self, request: ListPaymentMethods) -> Result<Vec<SavedPaymentMethod>> {
+    async fn list_payment_methods(
+        &self,
+        request: ListPaymentMethods,
+    ) -> Result<Vec<SavedPaymentMethod>> {
         let methods = self.list_payment_methods_raw(request).await?;
         Ok(methods.iter().map(map::saved_from_listed).collect())
     }
@@ -213,7 +251,10 @@ impl PaymentProvider for CarePortals {
         Ok(map::saved_from_added(&added, token.expose_secret()))
     }
 
-    async fn remove_payment_method(&self, request: RemovePaymentMethod) -> Result<RemovedPaymentMethod> {
+    async fn remove_payment_method(
+        &self,
+        request: RemovePaymentMethod,
+    ) -> Result<RemovedPaymentMethod> {
         let id = request.id.clone();
         let req = self.remove_payment_method_request(&request)?;
         let resp = self.send(req).await?;
@@ -224,7 +265,9 @@ impl PaymentProvider for CarePortals {
             let message = result
                 .message
                 .filter(|m| !m.trim().is_empty())
-                .unwrap_or_else(|| "the payment method was not removed (success: false)".to_owned());
+                .unwrap_or_else(|| {
+                    "the payment method was not removed (success: false)".to_owned()
+                });
             Err(resp.error(Some(message)))
         }
     }
@@ -241,7 +284,10 @@ impl PaymentProvider for CarePortals {
         Err(Error::unsupported(NAME, Operation::VerifyPatientBalance))
     }
 
-    async fn settle_charges_from_credit(&self, _request: SettleChargesFromCredit) -> Result<Payment> {
+    async fn settle_charges_from_credit(
+        &self,
+        _request: SettleChargesFromCredit,
+    ) -> Result<Payment> {
         Err(Error::unsupported(NAME, Operation::SettleChargesFromCredit))
     }
 }
@@ -263,7 +309,9 @@ mod tests {
     #[test]
     fn requests_are_built_per_doc() {
         let c = client();
-        let r = c.list_payment_methods_request(&ListPaymentMethods::new()).unwrap();
+        let r = c
+            .list_payment_methods_request(&ListPaymentMethods::new())
+            .unwrap();
         assert_eq!(r.url().as_str(), "http://127.0.0.1:9/users/payment-methods");
         assert_eq!(r.method(), Method::GET);
         assert!(r.headers()[AUTHORIZATION].is_sensitive());
@@ -273,8 +321,13 @@ mod tests {
             .remove_payment_method_request(&RemovePaymentMethod::new("pm/../x?y"))
             .unwrap();
         assert_eq!(r.url().path(), "/v2/users/payment-methods/pm%2F..%2Fx%3Fy");
-        let r = c.add_payment_method_request(&AddPaymentMethod::new("pm_card_visa")).unwrap();
-        assert_eq!(r.body().unwrap().as_ref(), br#"{"paymentMethodId":"pm_card_visa"}"#);
+        let r = c
+            .add_payment_method_request(&AddPaymentMethod::new("pm_card_visa"))
+            .unwrap();
+        assert_eq!(
+            r.body().unwrap().as_ref(),
+            br#"{"paymentMethodId":"pm_card_visa"}"#
+        );
         assert_eq!(r.headers()["content-type"], "application/json");
     }
 
@@ -282,11 +335,15 @@ mod tests {
     fn input_checks_name_fields() {
         let c = client();
         for bad in ["", "  ", " pm_1", "pm_1\n", "a\u{7}b"] {
-            let e = c.add_payment_method_request(&AddPaymentMethod::new(bad)).unwrap_err();
+            let e = c
+                .add_payment_method_request(&AddPaymentMethod::new(bad))
+                .unwrap_err();
             assert_eq!(e.invalid_field(), Some("token"), "{bad:?}");
         }
         for bad in ["", " ", "pm_1 ", ".", ".."] {
-            let e = c.remove_payment_method_request(&RemovePaymentMethod::new(bad)).unwrap_err();
+            let e = c
+                .remove_payment_method_request(&RemovePaymentMethod::new(bad))
+                .unwrap_err();
             assert_eq!(e.invalid_field(), Some("id"), "{bad:?}");
         }
     }
@@ -298,7 +355,9 @@ mod tests {
         assert!(Arc::ptr_eq(&c.shared, &other.shared));
         assert_eq!(other.token.expose_secret(), "jwt-B");
         let empty = c.for_patient("");
-        let e = empty.list_payment_methods_request(&ListPaymentMethods::new()).unwrap_err();
+        let e = empty
+            .list_payment_methods_request(&ListPaymentMethods::new())
+            .unwrap_err();
         assert!(matches!(e, Error::Config { ref setting, .. } if setting == "CAREPORTALS_TOKEN"));
     }
 }

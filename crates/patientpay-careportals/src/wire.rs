@@ -225,7 +225,11 @@ impl PaymentMethod {
         if let Some(v) = self.other.get(key) {
             return Some(v.clone());
         }
-        serde_json::to_value(self).ok()?.get(key).cloned().filter(|v| !v.is_null())
+        serde_json::to_value(self)
+            .ok()?
+            .get(key)
+            .cloned()
+            .filter(|v| !v.is_null())
     }
 }
 
@@ -471,7 +475,9 @@ pub struct Link {
 
 impl fmt::Debug for Link {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Link").field("email", redact_opt(&self.email)).finish()
+        f.debug_struct("Link")
+            .field("email", redact_opt(&self.email))
+            .finish()
     }
 }
 
@@ -633,24 +639,28 @@ mod tests {
 
     #[test]
     fn error_message_one_or_many() {
-        let e: ErrorBody = serde_json::from_str(r#"{"statusCode":404,"message":"Payment method not found"}"#).unwrap();
-        assert_eq!(e.message.unwrap().to_line(), "Payment method not found");
         let e: ErrorBody =
-            serde_json::from_str(r#"{"statusCode":400,"message":["a must be x","b is required"],"error":"Bad Request"}"#)
+            serde_json::from_str(r#"{"statusCode":404,"message":"Payment method not found"}"#)
                 .unwrap();
+        assert_eq!(e.message.unwrap().to_line(), "Payment method not found");
+        let e: ErrorBody = serde_json::from_str(
+            r#"{"statusCode":400,"message":["a must be x","b is required"],"error":"Bad Request"}"#,
+        )
+        .unwrap();
         assert_eq!(e.message.unwrap().to_line(), "a must be x; b is required");
         assert_eq!(e.error.as_deref(), Some("Bad Request"));
     }
 
     #[test]
     fn type_object_finds_modelled_and_unmodelled_objects() {
+        let pm: PaymentMethod =
+            serde_json::from_str(r#"{"id":"pm_1","type":"paypal","paypal":{"payer_id":"P1"}}"#)
+                .unwrap();
+        assert_eq!(pm.type_object().unwrap()["payer_id"], "P1");
         let pm: PaymentMethod = serde_json::from_str(
-            r#"{"id":"pm_1","type":"paypal","paypal":{"payer_id":"P1"}}"#,
+            r#"{"id":"pm_1","type":"sepa_debit","sepa_debit":{"last4":"3000"}}"#,
         )
         .unwrap();
-        assert_eq!(pm.type_object().unwrap()["payer_id"], "P1");
-        let pm: PaymentMethod =
-            serde_json::from_str(r#"{"id":"pm_1","type":"sepa_debit","sepa_debit":{"last4":"3000"}}"#).unwrap();
         assert_eq!(pm.type_object().unwrap()["last4"], "3000");
         let pm: PaymentMethod = serde_json::from_str(r#"{"id":"1","type":"card"}"#).unwrap();
         assert!(pm.type_object().is_none());
@@ -667,7 +677,14 @@ mod tests {
         )
         .unwrap();
         let dbg = format!("{pm:?}");
-        for phi in ["Jane", "jane@", "4155552671", "Main Street", "San Francisco", "$janedoe"] {
+        for phi in [
+            "Jane",
+            "jane@",
+            "4155552671",
+            "Main Street",
+            "San Francisco",
+            "$janedoe",
+        ] {
             assert!(!dbg.contains(phi), "{phi} leaked: {dbg}");
         }
         assert!(dbg.contains("note"), "{dbg}");

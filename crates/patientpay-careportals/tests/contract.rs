@@ -15,12 +15,26 @@ struct Raw {
 }
 
 impl Raw {
-    async fn send(&self, op: Operation, method: Method, path: &[&str], jwt: Option<&str>, body: Option<serde_json::Value>) -> VendorResponse {
-        let mut req = VendorRequest::new("careportals", op, method, self.base.endpoint(path).unwrap())
-            .accept_json()
-            .header(ORIGIN, HeaderValue::from_static(credentials::CAREPORTALS_ORIGIN));
+    async fn send(
+        &self,
+        op: Operation,
+        method: Method,
+        path: &[&str],
+        jwt: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> VendorResponse {
+        let mut req =
+            VendorRequest::new("careportals", op, method, self.base.endpoint(path).unwrap())
+                .accept_json()
+                .header(
+                    ORIGIN,
+                    HeaderValue::from_static(credentials::CAREPORTALS_ORIGIN),
+                );
         if let Some(jwt) = jwt {
-            req = req.header(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {jwt}")).unwrap());
+            req = req.header(
+                AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {jwt}")).unwrap(),
+            );
         }
         if let Some(body) = body {
             req = req.json_body(&body).unwrap();
@@ -51,26 +65,45 @@ async fn every_sandbox_answer_parses_with_the_wire_types() {
     let add = ["v2", "users", "payment-methods"];
 
     // The seeded wallet (the docs' example).
-    let r = raw.send(Operation::ListPaymentMethods, Method::GET, &list, me, None).await;
+    let r = raw
+        .send(Operation::ListPaymentMethods, Method::GET, &list, me, None)
+        .await;
     assert_eq!(r.status(), 200);
     let methods: Vec<wire::PaymentMethod> = parse(&r);
     assert_eq!(methods.len(), 1);
     assert_eq!(methods[0].card.as_ref().unwrap().exp_month, Some(4));
 
     // Every kind of add the sandbox emulates, then the list holding them.
-    for token in ["pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_1SomeOtherStripeId", "nmi-payment-token-1"] {
+    for token in [
+        "pm_card_visa",
+        "pm_card_mastercard",
+        "pm_card_amex",
+        "pm_1SomeOtherStripeId",
+        "nmi-payment-token-1",
+    ] {
         let r = raw
-            .send(Operation::AddPaymentMethod, Method::POST, &add, me, Some(serde_json::json!({"paymentMethodId": token})))
+            .send(
+                Operation::AddPaymentMethod,
+                Method::POST,
+                &add,
+                me,
+                Some(serde_json::json!({"paymentMethodId": token})),
+            )
             .await;
         assert_eq!(r.status(), 201, "{token}");
         let added: wire::AddedPaymentMethod = parse(&r);
         assert_eq!(added.kind, wire::PaymentMethodType::Card);
         assert!(added.last4.is_some() && added.exp.is_some(), "{token}");
     }
-    let r = raw.send(Operation::ListPaymentMethods, Method::GET, &list, me, None).await;
+    let r = raw
+        .send(Operation::ListPaymentMethods, Method::GET, &list, me, None)
+        .await;
     let methods: Vec<wire::PaymentMethod> = parse(&r);
     assert_eq!(methods.len(), 6);
-    let nmi = methods.iter().find(|m| m.object.is_none()).expect("an NMI-shaped method");
+    let nmi = methods
+        .iter()
+        .find(|m| m.object.is_none())
+        .expect("an NMI-shaped method");
     assert!(nmi.card.is_none() && nmi.last4.is_some() && nmi.exp.is_some() && nmi.id.is_some());
     for m in &methods {
         assert!(m.kind == wire::PaymentMethodType::Card);
@@ -81,15 +114,39 @@ async fn every_sandbox_answer_parses_with_the_wire_types() {
     }
 
     // A new patient's wallet is empty.
-    let r = raw.send(Operation::ListPaymentMethods, Method::GET, &list, Some("someone-new"), None).await;
+    let r = raw
+        .send(
+            Operation::ListPaymentMethods,
+            Method::GET,
+            &list,
+            Some("someone-new"),
+            None,
+        )
+        .await;
     assert!(parse::<Vec<wire::PaymentMethod>>(&r).is_empty());
 
     // Remove: success, then the documented 404.
     let id = ["v2", "users", "payment-methods", "pm_card_visa"];
-    let r = raw.send(Operation::RemovePaymentMethod, Method::DELETE, &id, me, None).await;
+    let r = raw
+        .send(
+            Operation::RemovePaymentMethod,
+            Method::DELETE,
+            &id,
+            me,
+            None,
+        )
+        .await;
     assert_eq!(r.status(), 200);
     assert!(parse::<wire::RemovalResult>(&r).success);
-    let r = raw.send(Operation::RemovePaymentMethod, Method::DELETE, &id, me, None).await;
+    let r = raw
+        .send(
+            Operation::RemovePaymentMethod,
+            Method::DELETE,
+            &id,
+            me,
+            None,
+        )
+        .await;
     assert_eq!(r.status(), 404);
     let e = error_body(&r);
     assert_eq!(e.status_code, Some(404));
@@ -97,17 +154,41 @@ async fn every_sandbox_answer_parses_with_the_wire_types() {
 
     // The decline.
     let r = raw
-        .send(Operation::AddPaymentMethod, Method::POST, &add, me, Some(serde_json::json!({"paymentMethodId": "pm_card_chargeDeclined"})))
+        .send(
+            Operation::AddPaymentMethod,
+            Method::POST,
+            &add,
+            me,
+            Some(serde_json::json!({"paymentMethodId": "pm_card_chargeDeclined"})),
+        )
         .await;
     assert_eq!(r.status(), 402);
-    assert_eq!(error_body(&r).message.unwrap().to_line(), "Your card was declined.");
+    assert_eq!(
+        error_body(&r).message.unwrap().to_line(),
+        "Your card was declined."
+    );
 
     // Validation errors (message is a list).
-    for body in [serde_json::json!({}), serde_json::json!({"paymentMethodId": ""}), serde_json::json!({"paymentMethodId": 5})] {
-        let r = raw.send(Operation::AddPaymentMethod, Method::POST, &add, me, Some(body.clone())).await;
+    for body in [
+        serde_json::json!({}),
+        serde_json::json!({"paymentMethodId": ""}),
+        serde_json::json!({"paymentMethodId": 5}),
+    ] {
+        let r = raw
+            .send(
+                Operation::AddPaymentMethod,
+                Method::POST,
+                &add,
+                me,
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(r.status(), 400, "{body}");
         let e = error_body(&r);
-        assert!(matches!(e.message, Some(wire::ErrorMessage::Many(_))), "{body}");
+        assert!(
+            matches!(e.message, Some(wire::ErrorMessage::Many(_))),
+            "{body}"
+        );
         assert_eq!(e.error.as_deref(), Some("Bad Request"));
     }
 
@@ -120,6 +201,9 @@ async fn every_sandbox_answer_parses_with_the_wire_types() {
         let r = raw.send(op, method, path, None, None).await;
         assert_eq!(r.status(), 401);
         let e = error_body(&r);
-        assert_eq!((e.status_code, e.message.map(|m| m.to_line())), (Some(401), Some("Unauthorized".to_owned())));
+        assert_eq!(
+            (e.status_code, e.message.map(|m| m.to_line())),
+            (Some(401), Some("Unauthorized".to_owned()))
+        );
     }
 }

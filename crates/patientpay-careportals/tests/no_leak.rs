@@ -31,7 +31,10 @@ struct Buffer(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Buffer {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -59,7 +62,11 @@ async fn no_secret_or_phi_in_traces_debug_or_display() {
 
     // The seeded demo wallet (with the docs' billing details) belongs to our JWT.
     let mut seed = Seed::default();
-    let demo = seed.careportals.wallets.remove(credentials::CAREPORTALS_TOKEN).unwrap();
+    let demo = seed
+        .careportals
+        .wallets
+        .remove(credentials::CAREPORTALS_TOKEN)
+        .unwrap();
     seed.careportals.wallets.insert(JWT.to_owned(), demo);
     let sandbox = Sandbox::start_with(seed).await.unwrap();
 
@@ -77,38 +84,81 @@ async fn no_secret_or_phi_in_traces_debug_or_display() {
 
     // Successes.
     let list = ListPaymentMethods::new();
-    out.push(format!("{list:?} {:?}", client.list_payment_methods_request(&list).unwrap()));
+    out.push(format!(
+        "{list:?} {:?}",
+        client.list_payment_methods_request(&list).unwrap()
+    ));
     let listed = provider.list_payment_methods(list).await.unwrap();
     assert_eq!(listed.len(), 1);
-    assert!(listed[0].billing_details.is_some(), "the PHI is really there to leak");
+    assert!(
+        listed[0].billing_details.is_some(),
+        "the PHI is really there to leak"
+    );
     out.push(format!("{listed:?}"));
-    let raw = client.list_payment_methods_raw(ListPaymentMethods::new()).await.unwrap();
+    let raw = client
+        .list_payment_methods_raw(ListPaymentMethods::new())
+        .await
+        .unwrap();
     out.push(format!("{raw:?}"));
 
     let add = AddPaymentMethod::new(NMI_TOKEN);
-    out.push(format!("{add:?} {:?}", client.add_payment_method_request(&add).unwrap()));
+    out.push(format!(
+        "{add:?} {:?}",
+        client.add_payment_method_request(&add).unwrap()
+    ));
     let added = provider.add_payment_method(add).await.unwrap();
     out.push(format!("{added:?}"));
-    let added_raw = client.add_payment_method_raw(AddPaymentMethod::new(NMI_TOKEN)).await.unwrap();
+    let added_raw = client
+        .add_payment_method_raw(AddPaymentMethod::new(NMI_TOKEN))
+        .await
+        .unwrap();
     out.push(format!("{added_raw:?}"));
-    out.push(format!("{:?}", other.add_payment_method(AddPaymentMethod::new("pm_card_visa")).await.unwrap()));
+    out.push(format!(
+        "{:?}",
+        other
+            .add_payment_method(AddPaymentMethod::new("pm_card_visa"))
+            .await
+            .unwrap()
+    ));
 
     let remove = RemovePaymentMethod::new("pm_1Rz78FKeCoUxIkZxXhFa0HlF");
-    out.push(format!("{remove:?} {:?}", client.remove_payment_method_request(&remove).unwrap()));
+    out.push(format!(
+        "{remove:?} {:?}",
+        client.remove_payment_method_request(&remove).unwrap()
+    ));
     let removed = provider.remove_payment_method(remove).await.unwrap();
     out.push(format!("{removed:?}"));
 
     // Errors: decline, unknown id, refused JWT, PHI echoed by the vendor, success:false,
     // malformed body, bad input, empty JWT, unsupported.
     let mut errors = Vec::new();
-    errors.push(provider.add_payment_method(AddPaymentMethod::new("pm_card_chargeDeclined")).await.unwrap_err());
-    errors.push(provider.remove_payment_method(RemovePaymentMethod::new("pm_gone")).await.unwrap_err());
+    errors.push(
+        provider
+            .add_payment_method(AddPaymentMethod::new("pm_card_chargeDeclined"))
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        provider
+            .remove_payment_method(RemovePaymentMethod::new("pm_gone"))
+            .await
+            .unwrap_err(),
+    );
     sandbox.inject(
         Fault::on("GET", "/users/payment-methods")
-            .status_body(401, "application/json", r#"{"statusCode":401,"message":"Unauthorized"}"#)
+            .status_body(
+                401,
+                "application/json",
+                r#"{"statusCode":401,"message":"Unauthorized"}"#,
+            )
             .times(1),
     );
-    errors.push(provider.list_payment_methods(ListPaymentMethods::new()).await.unwrap_err());
+    errors.push(
+        provider
+            .list_payment_methods(ListPaymentMethods::new())
+            .await
+            .unwrap_err(),
+    );
     sandbox.inject(
         Fault::on("POST", "/v2/users/payment-methods")
             .status_body(
@@ -120,21 +170,51 @@ async fn no_secret_or_phi_in_traces_debug_or_display() {
             )
             .times(1),
     );
-    errors.push(provider.add_payment_method(AddPaymentMethod::new(NMI_TOKEN)).await.unwrap_err());
+    errors.push(
+        provider
+            .add_payment_method(AddPaymentMethod::new(NMI_TOKEN))
+            .await
+            .unwrap_err(),
+    );
     sandbox.inject(
         Fault::on("DELETE", "/v2/users/payment-methods/*")
             .status_body(200, "application/json", r#"{"success":false}"#)
             .times(1),
     );
-    errors.push(provider.remove_payment_method(RemovePaymentMethod::new("x1")).await.unwrap_err());
+    errors.push(
+        provider
+            .remove_payment_method(RemovePaymentMethod::new("x1"))
+            .await
+            .unwrap_err(),
+    );
     sandbox.inject(
         Fault::on("GET", "/users/payment-methods")
-            .status_body(200, "application/json", r#"[{"id":"pm_1","type":"card","billing_details":{"name":["Jane Doe"]}}]"#)
+            .status_body(
+                200,
+                "application/json",
+                r#"[{"id":"pm_1","type":"card","billing_details":{"name":["Jane Doe"]}}]"#,
+            )
             .times(1),
     );
-    errors.push(provider.list_payment_methods(ListPaymentMethods::new()).await.unwrap_err());
-    errors.push(provider.add_payment_method(AddPaymentMethod::new(format!(" {NMI_TOKEN}"))).await.unwrap_err());
-    errors.push(client.for_patient(" ").list_payment_methods(ListPaymentMethods::new()).await.unwrap_err());
+    errors.push(
+        provider
+            .list_payment_methods(ListPaymentMethods::new())
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        provider
+            .add_payment_method(AddPaymentMethod::new(format!(" {NMI_TOKEN}")))
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        client
+            .for_patient(" ")
+            .list_payment_methods(ListPaymentMethods::new())
+            .await
+            .unwrap_err(),
+    );
     errors.push(
         CarePortalsBuilder::new()
             .with_token(format!("{JWT}\n"))
@@ -150,8 +230,14 @@ async fn no_secret_or_phi_in_traces_debug_or_display() {
     drop(sandbox);
 
     let traced = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    assert!(traced.contains("patientpay.http"), "the HTTP layer's spans were captured");
-    assert!(traced.contains("sandbox request"), "the in-process sandbox was captured");
+    assert!(
+        traced.contains("patientpay.http"),
+        "the HTTP layer's spans were captured"
+    );
+    assert!(
+        traced.contains("sandbox request"),
+        "the in-process sandbox was captured"
+    );
     let all = format!("{traced}\n{}", out.join("\n"));
     for secret in [JWT, OTHER_JWT, NMI_TOKEN, "NOLEAK"] {
         assert!(!all.contains(secret), "secret {secret:?} leaked");

@@ -5,7 +5,9 @@ mod common;
 
 use common::{client, fixture, request_json};
 use patientpay_careportals::{CarePortalsBuilder, PRODUCTION_BASE_URL};
-use patientpay_core::{AddPaymentMethod, Error, ListPaymentMethods, PaymentProvider, RemovePaymentMethod};
+use patientpay_core::{
+    AddPaymentMethod, Error, ListPaymentMethods, PaymentProvider, RemovePaymentMethod,
+};
 use patientpay_sandbox::{Fault, Sandbox};
 
 fn production() -> patientpay_careportals::CarePortals {
@@ -19,7 +21,9 @@ fn production() -> patientpay_careportals::CarePortals {
 
 #[test]
 fn list_request() {
-    let req = production().list_payment_methods_request(&ListPaymentMethods::new()).unwrap();
+    let req = production()
+        .list_payment_methods_request(&ListPaymentMethods::new())
+        .unwrap();
     insta::assert_json_snapshot!(request_json(&req));
 }
 
@@ -34,17 +38,28 @@ fn add_request() {
 #[test]
 fn remove_request_encodes_the_id_as_one_segment() {
     let c = production();
-    let req = c.remove_payment_method_request(&RemovePaymentMethod::new("pm_1Rz78FKeCoUxIkZxXhFa0HlF")).unwrap();
+    let req = c
+        .remove_payment_method_request(&RemovePaymentMethod::new("pm_1Rz78FKeCoUxIkZxXhFa0HlF"))
+        .unwrap();
     insta::assert_json_snapshot!(request_json(&req));
-    let req = c.remove_payment_method_request(&RemovePaymentMethod::new("../users/me?x=1#y")).unwrap();
+    let req = c
+        .remove_payment_method_request(&RemovePaymentMethod::new("../users/me?x=1#y"))
+        .unwrap();
     insta::assert_snapshot!("remove_request_hostile_id_url", req.url().as_str());
 }
 
 /// Serves `fixture` as the answer of `method path`, then returns the unified list.
 async fn listed(fixture_name: &str) -> serde_json::Value {
     let sandbox = Sandbox::start().await.unwrap();
-    sandbox.inject(Fault::on("GET", "/users/payment-methods").status_body(200, "application/json", fixture(fixture_name)));
-    let methods = client(&sandbox).list_payment_methods(ListPaymentMethods::new()).await.unwrap();
+    sandbox.inject(Fault::on("GET", "/users/payment-methods").status_body(
+        200,
+        "application/json",
+        fixture(fixture_name),
+    ));
+    let methods = client(&sandbox)
+        .list_payment_methods(ListPaymentMethods::new())
+        .await
+        .unwrap();
     serde_json::to_value(methods).unwrap()
 }
 
@@ -71,13 +86,23 @@ list_snapshot!(list_doc_example, "list_doc.json");
 list_snapshot!(list_stripe_integer_exp, "list_stripe_integer_exp.json");
 list_snapshot!(list_other_types, "list_other_types.json");
 list_snapshot!(list_nmi_methods, "list_nmi.json");
-list_snapshot!(list_unknown_fields_brands_wallets_types, "list_unknown_fields.json");
+list_snapshot!(
+    list_unknown_fields_brands_wallets_types,
+    "list_unknown_fields.json"
+);
 list_snapshot!(list_empty, "list_empty.json");
 
 async fn added(fixture_name: &str, token: &str) -> serde_json::Value {
     let sandbox = Sandbox::start().await.unwrap();
-    sandbox.inject(Fault::on("POST", "/v2/users/payment-methods").status_body(201, "application/json", fixture(fixture_name)));
-    let method = client(&sandbox).add_payment_method(AddPaymentMethod::new(token)).await.unwrap();
+    sandbox.inject(Fault::on("POST", "/v2/users/payment-methods").status_body(
+        201,
+        "application/json",
+        fixture(fixture_name),
+    ));
+    let method = client(&sandbox)
+        .add_payment_method(AddPaymentMethod::new(token))
+        .await
+        .unwrap();
     serde_json::to_value(method).unwrap()
 }
 
@@ -88,13 +113,25 @@ async fn add_doc_example_stripe_token() {
 
 #[tokio::test]
 async fn add_nmi_token_with_bad_exp() {
-    insta::assert_json_snapshot!(added("add_nmi_bad_exp.json", "00000000-000000-000000-000000000000").await);
+    insta::assert_json_snapshot!(
+        added(
+            "add_nmi_bad_exp.json",
+            "00000000-000000-000000-000000000000"
+        )
+        .await
+    );
 }
 
 #[tokio::test]
 async fn remove_doc_example() {
     let sandbox = Sandbox::start().await.unwrap();
-    sandbox.inject(Fault::on("DELETE", "/v2/users/payment-methods/*").status_body(200, "application/json", fixture("remove_doc.json")));
+    sandbox.inject(
+        Fault::on("DELETE", "/v2/users/payment-methods/*").status_body(
+            200,
+            "application/json",
+            fixture("remove_doc.json"),
+        ),
+    );
     let removed = client(&sandbox)
         .remove_payment_method(RemovePaymentMethod::new("pm_1Rz78FKeCoUxIkZxXhFa0HlF"))
         .await
@@ -119,25 +156,68 @@ async fn error_shapes() {
     let mut lines = Vec::new();
     let cases: [(&str, &str, u16, &str); 5] = [
         ("GET", "/users/payment-methods", 401, "error_401.json"),
-        ("POST", "/v2/users/payment-methods", 402, "error_402_declined.json"),
-        ("POST", "/v2/users/payment-methods", 400, "error_400_validation.json"),
-        ("DELETE", "/v2/users/payment-methods/*", 404, "error_404.json"),
-        ("DELETE", "/v2/users/payment-methods/*", 200, "remove_not_removed.json"),
+        (
+            "POST",
+            "/v2/users/payment-methods",
+            402,
+            "error_402_declined.json",
+        ),
+        (
+            "POST",
+            "/v2/users/payment-methods",
+            400,
+            "error_400_validation.json",
+        ),
+        (
+            "DELETE",
+            "/v2/users/payment-methods/*",
+            404,
+            "error_404.json",
+        ),
+        (
+            "DELETE",
+            "/v2/users/payment-methods/*",
+            200,
+            "remove_not_removed.json",
+        ),
     ];
     for (method, path, status, name) in cases {
         sandbox.clear_faults();
-        sandbox.inject(Fault::on(method, path).status_body(status, "application/json", fixture(name)));
+        sandbox.inject(Fault::on(method, path).status_body(
+            status,
+            "application/json",
+            fixture(name),
+        ));
         let err: Error = match method {
-            "GET" => c.list_payment_methods(ListPaymentMethods::new()).await.unwrap_err(),
-            "POST" => c.add_payment_method(AddPaymentMethod::new("pm_card_visa")).await.unwrap_err(),
-            _ => c.remove_payment_method(RemovePaymentMethod::new("pm_1")).await.unwrap_err(),
+            "GET" => c
+                .list_payment_methods(ListPaymentMethods::new())
+                .await
+                .unwrap_err(),
+            "POST" => c
+                .add_payment_method(AddPaymentMethod::new("pm_card_visa"))
+                .await
+                .unwrap_err(),
+            _ => c
+                .remove_payment_method(RemovePaymentMethod::new("pm_1"))
+                .await
+                .unwrap_err(),
         };
         lines.push(format!("{name}: {}", without_request_id(&err)));
     }
     sandbox.clear_faults();
-    sandbox.inject(Fault::on("GET", "/users/payment-methods").status_body(500, "text/plain", "Internal server error"));
-    let err = c.list_payment_methods(ListPaymentMethods::new()).await.unwrap_err();
-    assert!(err.request_id().is_some_and(|id| id.starts_with("sbx_")), "{err}");
+    sandbox.inject(Fault::on("GET", "/users/payment-methods").status_body(
+        500,
+        "text/plain",
+        "Internal server error",
+    ));
+    let err = c
+        .list_payment_methods(ListPaymentMethods::new())
+        .await
+        .unwrap_err();
+    assert!(
+        err.request_id().is_some_and(|id| id.starts_with("sbx_")),
+        "{err}"
+    );
     lines.push(format!("text/plain 500: {}", without_request_id(&err)));
     insta::assert_snapshot!(lines.join("\n"));
 }

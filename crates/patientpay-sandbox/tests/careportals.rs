@@ -18,7 +18,13 @@ impl Api {
         }
     }
 
-    async fn call(&self, method: Method, path: &str, jwt: Option<&str>, body: Option<Value>) -> (StatusCode, String, Value) {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        jwt: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, String, Value) {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -28,7 +34,9 @@ impl Api {
             req = req.header("authorization", format!("Bearer {jwt}"));
         }
         if let Some(body) = body {
-            req = req.header("content-type", "application/json").body(body.to_string());
+            req = req
+                .header("content-type", "application/json")
+                .body(body.to_string());
         }
         let resp = req.send().await.unwrap();
         let status = resp.status();
@@ -44,7 +52,9 @@ impl Api {
     }
 
     async fn list(&self, jwt: &str) -> Vec<Value> {
-        let (status, ct, body) = self.call(Method::GET, "/users/payment-methods", Some(jwt), None).await;
+        let (status, ct, body) = self
+            .call(Method::GET, "/users/payment-methods", Some(jwt), None)
+            .await;
         assert_eq!(status, 200);
         assert!(ct.starts_with("application/json"), "{ct}");
         body.as_array().expect("the list is a JSON array").clone()
@@ -52,7 +62,12 @@ impl Api {
 
     async fn add(&self, jwt: &str, token: &str) -> (StatusCode, Value) {
         let (s, _, b) = self
-            .call(Method::POST, "/v2/users/payment-methods", Some(jwt), Some(json!({"paymentMethodId": token})))
+            .call(
+                Method::POST,
+                "/v2/users/payment-methods",
+                Some(jwt),
+                Some(json!({"paymentMethodId": token})),
+            )
             .await;
         (s, b)
     }
@@ -73,7 +88,10 @@ async fn default_seed_is_the_docs_example() {
     assert_eq!(pm["last4"], "4242");
     assert_eq!(pm["exp"], "4/2029");
     assert_eq!(pm["card"]["brand"], "visa");
-    assert_eq!(pm["card"]["exp_month"], "4", "the docs show exp_month as a string");
+    assert_eq!(
+        pm["card"]["exp_month"], "4",
+        "the docs show exp_month as a string"
+    );
     assert_eq!(pm["card"]["exp_year"], "2029");
     assert_eq!(pm["card"]["last4"], "4242");
     assert_eq!(pm["billing_details"]["address"]["postal_code"], "94105");
@@ -89,7 +107,10 @@ async fn add_test_tokens_then_list_then_remove() {
     let sandbox = Sandbox::start().await.unwrap();
     let api = Api::new(&sandbox);
     let jwt = "patient-a";
-    assert!(api.list(jwt).await.is_empty(), "a new patient has an empty wallet");
+    assert!(
+        api.list(jwt).await.is_empty(),
+        "a new patient has an empty wallet"
+    );
 
     for (token, brand, last4) in [
         ("pm_card_visa", "visa", "4242"),
@@ -106,12 +127,21 @@ async fn add_test_tokens_then_list_then_remove() {
         assert_eq!(body["type"], "card");
         let exp = body["exp"].as_str().unwrap();
         let (m, y) = exp.split_once('/').unwrap();
-        assert!((1..=12).contains(&m.parse::<u8>().unwrap()) && y.len() == 4, "{exp}");
+        assert!(
+            (1..=12).contains(&m.parse::<u8>().unwrap()) && y.len() == 4,
+            "{exp}"
+        );
         let list = api.list(jwt).await;
-        let saved = list.iter().find(|m| m["id"] == token).expect("saved under the pm id");
+        let saved = list
+            .iter()
+            .find(|m| m["id"] == token)
+            .expect("saved under the pm id");
         assert_eq!(saved["card"]["brand"], brand);
         assert_eq!(saved["card"]["last4"], last4);
-        assert!(saved["card"]["exp_month"].is_u64(), "generated cards carry Stripe's integer exp_month");
+        assert!(
+            saved["card"]["exp_month"].is_u64(),
+            "generated cards carry Stripe's integer exp_month"
+        );
         assert_eq!(saved["last4"], last4);
         assert_eq!(saved["exp"], exp);
     }
@@ -136,13 +166,35 @@ async fn add_test_tokens_then_list_then_remove() {
     assert_ne!(nmi[0]["id"], nmi[1]["id"]);
 
     // Remove: success, gone from the next list, then 404.
-    let (status, _, body) = api.call(Method::DELETE, "/v2/users/payment-methods/pm_card_amex", Some(jwt), None).await;
+    let (status, _, body) = api
+        .call(
+            Method::DELETE,
+            "/v2/users/payment-methods/pm_card_amex",
+            Some(jwt),
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body, json!({"success": true}));
-    assert!(!api.list(jwt).await.iter().any(|m| m["id"] == "pm_card_amex"));
-    let (status, _, body) = api.call(Method::DELETE, "/v2/users/payment-methods/pm_card_amex", Some(jwt), None).await;
+    assert!(
+        !api.list(jwt)
+            .await
+            .iter()
+            .any(|m| m["id"] == "pm_card_amex")
+    );
+    let (status, _, body) = api
+        .call(
+            Method::DELETE,
+            "/v2/users/payment-methods/pm_card_amex",
+            Some(jwt),
+            None,
+        )
+        .await;
     assert_eq!(status, 404);
-    assert_eq!(body, json!({"statusCode": 404, "message": "Payment method not found"}));
+    assert_eq!(
+        body,
+        json!({"statusCode": 404, "message": "Payment method not found"})
+    );
 
     // Other patients are untouched.
     assert_eq!(api.list(ME).await.len(), 1);
@@ -156,21 +208,41 @@ async fn declines_validation_and_auth() {
 
     let (status, body) = api.add(ME, "pm_card_chargeDeclined").await;
     assert_eq!(status, 402);
-    assert_eq!(body, json!({"statusCode": 402, "message": "Your card was declined."}));
+    assert_eq!(
+        body,
+        json!({"statusCode": 402, "message": "Your card was declined."})
+    );
     assert_eq!(api.list(ME).await.len(), 1, "a declined card is not saved");
 
-    for bad in [json!({}), json!({"paymentMethodId": ""}), json!({"paymentMethodId": 42})] {
-        let (status, _, body) = api.call(Method::POST, "/v2/users/payment-methods", Some(ME), Some(bad.clone())).await;
+    for bad in [
+        json!({}),
+        json!({"paymentMethodId": ""}),
+        json!({"paymentMethodId": 42}),
+    ] {
+        let (status, _, body) = api
+            .call(
+                Method::POST,
+                "/v2/users/payment-methods",
+                Some(ME),
+                Some(bad.clone()),
+            )
+            .await;
         assert_eq!(status, 400, "{bad}");
         assert_eq!(body["statusCode"], 400);
         assert_eq!(body["error"], "Bad Request");
-        assert!(body["message"].as_array().is_some_and(|m| !m.is_empty()), "{body}");
+        assert!(
+            body["message"].as_array().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
     }
 
     for (method, path) in [
         (Method::GET, "/users/payment-methods"),
         (Method::POST, "/v2/users/payment-methods"),
-        (Method::DELETE, "/v2/users/payment-methods/pm_1Rz78FKeCoUxIkZxXhFa0HlF"),
+        (
+            Method::DELETE,
+            "/v2/users/payment-methods/pm_1Rz78FKeCoUxIkZxXhFa0HlF",
+        ),
     ] {
         for jwt in [None, Some(""), Some("   ")] {
             let (status, ct, body) = api.call(method.clone(), path, jwt, None).await;
@@ -188,11 +260,18 @@ async fn ids_are_one_percent_encoded_segment_and_wrong_routes_are_404() {
     let sandbox = Sandbox::start().await.unwrap();
     let api = Api::new(&sandbox);
     sandbox.with_state(|s| {
-        s.careportals
-            .set_wallet("p", vec![json!({"id": "odd/id ?#", "type": "card", "last4": "1111", "exp": "1/2030"})])
+        s.careportals.set_wallet(
+            "p",
+            vec![json!({"id": "odd/id ?#", "type": "card", "last4": "1111", "exp": "1/2030"})],
+        )
     });
     let (status, _, _) = api
-        .call(Method::DELETE, "/v2/users/payment-methods/odd%2Fid%20%3F%23", Some("p"), None)
+        .call(
+            Method::DELETE,
+            "/v2/users/payment-methods/odd%2Fid%20%3F%23",
+            Some("p"),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     assert!(api.list("p").await.is_empty());
@@ -208,7 +287,14 @@ async fn ids_are_one_percent_encoded_segment_and_wrong_routes_are_404() {
         assert_eq!(body["message"], format!("Cannot {method} {path}"));
     }
     // Paths outside CarePortals' routes are not answered by it.
-    let (status, _, body) = api.call(Method::GET, "/users/payment-methods/extra/deep", Some(ME), None).await;
+    let (status, _, body) = api
+        .call(
+            Method::GET,
+            "/users/payment-methods/extra/deep",
+            Some(ME),
+            None,
+        )
+        .await;
     assert_eq!(status, 404);
     assert!(body.get("statusCode").is_none(), "{body}");
     // reset restores the seed.

@@ -141,7 +141,10 @@ fn error(status: u16, message: &str) -> SandboxResponse {
 
 fn not_found_route(req: &SandboxRequest) -> SandboxResponse {
     let message = format!("Cannot {} {}", req.method, req.path);
-    SandboxResponse::json(404, &json!({"statusCode": 404, "message": message, "error": "Not Found"}))
+    SandboxResponse::json(
+        404,
+        &json!({"statusCode": 404, "message": message, "error": "Not Found"}),
+    )
 }
 
 /// The bearer token, if a non-empty one was sent.
@@ -165,7 +168,9 @@ pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxR
         return Some(error(401, "Unauthorized"));
     };
     Some(match (route, &req.method) {
-        (Route::List, &Method::GET) => SandboxResponse::json(200, &Value::Array(state.wallet(&token).to_vec())),
+        (Route::List, &Method::GET) => {
+            SandboxResponse::json(200, &Value::Array(state.wallet(&token).to_vec()))
+        }
         (Route::Add, &Method::POST) => add(state, &token, req),
         (Route::Remove(id), &Method::DELETE) => remove(state, &token, &id),
         _ => not_found_route(req),
@@ -184,7 +189,10 @@ fn add(state: &mut State, token: &str, req: &SandboxRequest) -> SandboxResponse 
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
         Some(Value::String(_)) => return bad_request(&["paymentMethodId should not be empty"]),
         _ => {
-            return bad_request(&["paymentMethodId must be a string", "paymentMethodId should not be empty"]);
+            return bad_request(&[
+                "paymentMethodId must be a string",
+                "paymentMethodId should not be empty",
+            ]);
         }
     };
     let method = if pm_token.starts_with("pm_") && pm_token.len() > 3 {
@@ -205,7 +213,10 @@ fn add(state: &mut State, token: &str, req: &SandboxRequest) -> SandboxResponse 
 }
 
 fn bad_request(messages: &[&str]) -> SandboxResponse {
-    SandboxResponse::json(400, &json!({"statusCode": 400, "message": messages, "error": "Bad Request"}))
+    SandboxResponse::json(
+        400,
+        &json!({"statusCode": 400, "message": messages, "error": "Bad Request"}),
+    )
 }
 
 fn stripe_card(state: &mut State, pm_token: &str) -> Result<Value, SandboxResponse> {
@@ -314,16 +325,47 @@ mod tests {
     fn ids_are_unique_and_wallets_separate() {
         let mut s = State::from_seed(&Seed::default());
         for _ in 0..3 {
-            let r = handle(&mut s, &req(Method::POST, "/v2/users/payment-methods", Some("p1"), r#"{"paymentMethodId":"nmi-tok"}"#)).unwrap();
+            let r = handle(
+                &mut s,
+                &req(
+                    Method::POST,
+                    "/v2/users/payment-methods",
+                    Some("p1"),
+                    r#"{"paymentMethodId":"nmi-tok"}"#,
+                ),
+            )
+            .unwrap();
             assert_eq!(r.status, 201);
         }
-        let ids: std::collections::BTreeSet<_> = s.wallet("p1").iter().map(|m| m["id"].to_string()).collect();
+        let ids: std::collections::BTreeSet<_> =
+            s.wallet("p1").iter().map(|m| m["id"].to_string()).collect();
         assert_eq!(ids.len(), 3);
         assert!(s.wallet("p2").is_empty());
         assert_eq!(s.wallet(DEMO_TOKEN).len(), 1);
-        let r = handle(&mut s, &req(Method::POST, "/v2/users/payment-methods", Some("p1"), r#"{"paymentMethodId":"pm_card_amex"}"#)).unwrap();
-        assert_eq!(json_of(&r), json!({"last4": "0005", "type": "card", "exp": "12/2034"}));
-        handle(&mut s, &req(Method::POST, "/v2/users/payment-methods", Some("p1"), r#"{"paymentMethodId":"pm_card_amex"}"#)).unwrap();
+        let r = handle(
+            &mut s,
+            &req(
+                Method::POST,
+                "/v2/users/payment-methods",
+                Some("p1"),
+                r#"{"paymentMethodId":"pm_card_amex"}"#,
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            json_of(&r),
+            json!({"last4": "0005", "type": "card", "exp": "12/2034"})
+        );
+        handle(
+            &mut s,
+            &req(
+                Method::POST,
+                "/v2/users/payment-methods",
+                Some("p1"),
+                r#"{"paymentMethodId":"pm_card_amex"}"#,
+            ),
+        )
+        .unwrap();
         assert_eq!(s.wallet("p1").len(), 4, "re-attaching is a no-op");
     }
 }
