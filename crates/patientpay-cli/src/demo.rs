@@ -63,10 +63,12 @@ fn say(vendor: &str, text: impl AsRef<str>) {
 
 pub async fn run() -> Result<(), Failure> {
     let seed = Seed::default();
-    let sandbox = Sandbox::start_with(seed.clone()).await.map_err(|e| Failure {
-        message: format!("cannot start the embedded sandbox: {e}"),
-        code: 1,
-    })?;
+    let sandbox = Sandbox::start_with(seed.clone())
+        .await
+        .map_err(|e| Failure {
+            message: format!("cannot start the embedded sandbox: {e}"),
+            code: 1,
+        })?;
     let base = sandbox.base_url();
     println!("patientpay demo — embedded sandbox at {base} (no network, no real credentials)\n");
 
@@ -105,7 +107,10 @@ pub async fn run() -> Result<(), Failure> {
     }
     println!();
     let [careportals, carevalidate, decoda] = &providers[..] else {
-        return Err(Failure { message: "expected three providers".into(), code: 1 });
+        return Err(Failure {
+            message: "expected three providers".into(),
+            code: 1,
+        });
     };
 
     // CarePortals: save a card, list, remove.
@@ -114,26 +119,39 @@ pub async fn run() -> Result<(), Failure> {
         .add_payment_method(AddPaymentMethod::new("pm_card_mastercard"))
         .await
         .map_err(|e| fail("careportals add", e))?;
-    say(n, format!(
-        "saved a card: {} •••• {} exp {}/{}",
-        added.brand.as_ref().map(|b| b.as_str()).unwrap_or("card"),
-        added.last4.as_deref().unwrap_or("????"),
-        added.exp_month.map(|m| m.to_string()).unwrap_or_default(),
-        added.exp_year.map(|y| y.to_string()).unwrap_or_default(),
-    ));
+    say(
+        n,
+        format!(
+            "saved a card: {} •••• {} exp {}/{}",
+            added.brand.as_ref().map(|b| b.as_str()).unwrap_or("card"),
+            added.last4.as_deref().unwrap_or("????"),
+            added.exp_month.map(|m| m.to_string()).unwrap_or_default(),
+            added.exp_year.map(|y| y.to_string()).unwrap_or_default(),
+        ),
+    );
     let listed = careportals
         .list_payment_methods(ListPaymentMethods::new())
         .await
         .map_err(|e| fail("careportals list", e))?;
-    say(n, format!(
-        "wallet holds {} method(s): {}",
-        listed.len(),
-        listed
-            .iter()
-            .map(|m| format!("{} {}", m.brand.as_ref().map(|b| b.as_str()).unwrap_or(m.kind.as_str()), m.last4.as_deref().unwrap_or("")))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
+    say(
+        n,
+        format!(
+            "wallet holds {} method(s): {}",
+            listed.len(),
+            listed
+                .iter()
+                .map(|m| format!(
+                    "{} {}",
+                    m.brand
+                        .as_ref()
+                        .map(|b| b.as_str())
+                        .unwrap_or(m.kind.as_str()),
+                    m.last4.as_deref().unwrap_or("")
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
     if let Some(id) = added.id.clone() {
         let removed = careportals
             .remove_payment_method(RemovePaymentMethod::new(id.clone()))
@@ -143,9 +161,15 @@ pub async fn run() -> Result<(), Failure> {
             .list_payment_methods(ListPaymentMethods::new())
             .await
             .map_err(|e| fail("careportals list", e))?;
-        say(n, format!("removed {} → {} method(s) left", removed.id, after.len()));
+        say(
+            n,
+            format!("removed {} → {} method(s) left", removed.id, after.len()),
+        );
     }
-    match careportals.add_payment_method(AddPaymentMethod::new("pm_card_chargeDeclined")).await {
+    match careportals
+        .add_payment_method(AddPaymentMethod::new("pm_card_chargeDeclined"))
+        .await
+    {
         Err(e) => say(n, format!("a declined card is reported as an error: {e}")),
         Ok(_) => say(n, "unexpected: the declined test card was accepted"),
     }
@@ -153,7 +177,8 @@ pub async fn run() -> Result<(), Failure> {
 
     // CareValidate: a payment intent and a payment-info update.
     let n = carevalidate.name();
-    let amount = Money::parse_positive("amount", "19.99", Currency::USD).map_err(|e| fail("amount", e))?;
+    let amount =
+        Money::parse_positive("amount", "19.99", Currency::USD).map_err(|e| fail("amount", e))?;
     let intent = carevalidate
         .create_payment_intent(
             patientpay::CreatePaymentIntent::new(amount)
@@ -161,17 +186,29 @@ pub async fn run() -> Result<(), Failure> {
         )
         .await
         .map_err(|e| fail("carevalidate intent", e))?;
-    say(n, format!(
-        "payment intent {} for {} created; its client secret goes to the browser (never logged)",
-        intent.client_secret.payment_intent_id().unwrap_or("(id not shown)"),
-        intent.amount
-    ));
+    say(
+        n,
+        format!(
+            "payment intent {} for {} created; its client secret goes to the browser (never logged)",
+            intent
+                .client_secret
+                .payment_intent_id()
+                .unwrap_or("(id not shown)"),
+            intent.amount
+        ),
+    );
     let updated = carevalidate
         .update_payment_info(UpdatePaymentInfo::new(
             "john@example.com",
             "seti_1SNZDLKAXrtjbq2duGldHsHf",
             "nmi_demo_token",
-            Address::new("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500", "US"),
+            Address::new(
+                "1600 Pennsylvania Avenue NW",
+                "Washington",
+                "DC",
+                "20500",
+                "US",
+            ),
         ))
         .await
         .map_err(|e| fail("carevalidate update", e))?;
@@ -181,54 +218,108 @@ pub async fn run() -> Result<(), Failure> {
     // Decoda: verify, settle from credit, verify again.
     let n = decoda.name();
     let Some(patient) = seed.decoda.patients.iter().find(|p| !p.credits.is_empty()) else {
-        return Err(Failure { message: "the sandbox seed has no Decoda patient with credit".into(), code: 1 });
+        return Err(Failure {
+            message: "the sandbox seed has no Decoda patient with credit".into(),
+            code: 1,
+        });
     };
-    let dob = patientpay::parse_date("date_of_birth", &patient.date_of_birth).map_err(|e| fail("decoda seed", e))?;
-    let verify = || VerifyPatient::new(patient.id.clone(), patient.last_name.clone(), patient.phone.clone(), dob);
-    let balance = decoda.verify_patient_balance(verify()).await.map_err(|e| fail("decoda verify", e))?;
+    let dob = patientpay::parse_date("date_of_birth", &patient.date_of_birth)
+        .map_err(|e| fail("decoda seed", e))?;
+    let verify = || {
+        VerifyPatient::new(
+            patient.id.clone(),
+            patient.last_name.clone(),
+            patient.phone.clone(),
+            dob,
+        )
+    };
+    let balance = decoda
+        .verify_patient_balance(verify())
+        .await
+        .map_err(|e| fail("decoda verify", e))?;
     let outstanding: Vec<_> = balance
         .charges
         .iter()
         .filter(|c| c.total_outstanding.is_positive())
         .cloned()
         .collect();
-    say(n, format!(
-        "patient {} verified: {} charge(s), {} outstanding, credit {}; pay at {}",
-        balance.patient.id,
-        balance.charges.len(),
-        balance.total_outstanding,
-        balance.patient.credit_balance.map(|m| m.to_string()).unwrap_or_else(|| "n/a".into()),
-        balance.payment_link
-    ));
-    let credit = balance.patient.credit_balance.unwrap_or(Money::zero(Currency::USD));
+    say(
+        n,
+        format!(
+            "patient {} verified: {} charge(s), {} outstanding, credit {}; pay at {}",
+            balance.patient.id,
+            balance.charges.len(),
+            balance.total_outstanding,
+            balance
+                .patient
+                .credit_balance
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "n/a".into()),
+            balance.payment_link
+        ),
+    );
+    let credit = balance
+        .patient
+        .credit_balance
+        .unwrap_or(Money::zero(Currency::USD));
     let settle_amount = Money::from_minor(
-        credit.minor_units().min(balance.total_outstanding.minor_units()),
+        credit
+            .minor_units()
+            .min(balance.total_outstanding.minor_units()),
         balance.total_outstanding.currency(),
     );
     let payment = decoda
         .settle_charges_from_credit(SettleChargesFromCredit::new(settle_amount, outstanding))
         .await
         .map_err(|e| fail("decoda settle", e))?;
-    say(n, format!("settled {} from credit: payment {} {}", payment.amount, payment.id, payment.status));
-    let after = decoda.verify_patient_balance(verify()).await.map_err(|e| fail("decoda verify", e))?;
-    say(n, format!(
-        "verified again: outstanding {} → {}, credit now {}",
-        balance.total_outstanding,
-        after.total_outstanding,
-        after.patient.credit_balance.map(|m| m.to_string()).unwrap_or_else(|| "n/a".into())
-    ));
-    match decoda.add_payment_method(AddPaymentMethod::new("pm_card_visa")).await {
-        Err(e) => say(n, format!("an unsupported operation is refused before any request: {e}")),
+    say(
+        n,
+        format!(
+            "settled {} from credit: payment {} {}",
+            payment.amount, payment.id, payment.status
+        ),
+    );
+    let after = decoda
+        .verify_patient_balance(verify())
+        .await
+        .map_err(|e| fail("decoda verify", e))?;
+    say(
+        n,
+        format!(
+            "verified again: outstanding {} → {}, credit now {}",
+            balance.total_outstanding,
+            after.total_outstanding,
+            after
+                .patient
+                .credit_balance
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "n/a".into())
+        ),
+    );
+    match decoda
+        .add_payment_method(AddPaymentMethod::new("pm_card_visa"))
+        .await
+    {
+        Err(e) => say(
+            n,
+            format!("an unsupported operation is refused before any request: {e}"),
+        ),
         Ok(_) => say(n, "unexpected: decoda accepted add_payment_method"),
     }
     let mut wrong = verify();
     wrong.last_name = "Wrong-Name".into();
     match decoda.verify_patient_balance(wrong).await {
         Err(e) => say(n, format!("a failed verification is a vendor error: {e}")),
-        Ok(_) => say(n, "unexpected: verification with a wrong last name succeeded"),
+        Ok(_) => say(
+            n,
+            "unexpected: verification with a wrong last name succeeded",
+        ),
     }
 
-    println!("\ndemo finished: {} requests served by the sandbox", sandbox.requests().len());
+    println!(
+        "\ndemo finished: {} requests served by the sandbox",
+        sandbox.requests().len()
+    );
     sandbox.shutdown().await;
     Ok(())
 }

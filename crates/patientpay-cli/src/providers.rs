@@ -17,9 +17,10 @@ pub fn capabilities(name: ProviderName) -> Capabilities {
             Operation::AddPaymentMethod,
             Operation::RemovePaymentMethod,
         ]),
-        ProviderName::Carevalidate => {
-            Capabilities::from_operations(&[Operation::CreatePaymentIntent, Operation::UpdatePaymentInfo])
-        }
+        ProviderName::Carevalidate => Capabilities::from_operations(&[
+            Operation::CreatePaymentIntent,
+            Operation::UpdatePaymentInfo,
+        ]),
         ProviderName::Decoda => Capabilities::from_operations(&[
             Operation::VerifyPatientBalance,
             Operation::SettleChargesFromCredit,
@@ -29,12 +30,14 @@ pub fn capabilities(name: ProviderName) -> Capabilities {
 
 /// Parses `--timeout SECONDS` (a positive decimal).
 pub fn parse_timeout(text: &str) -> Result<Duration, Error> {
-    let secs: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| Error::invalid_input("--timeout", "must be a number of seconds, e.g. 30 or 2.5"))?;
+    let secs: f64 = text.trim().parse().map_err(|_| {
+        Error::invalid_input("--timeout", "must be a number of seconds, e.g. 30 or 2.5")
+    })?;
     if !secs.is_finite() || secs <= 0.0 {
-        return Err(Error::invalid_input("--timeout", "must be a positive number of seconds"));
+        return Err(Error::invalid_input(
+            "--timeout",
+            "must be a positive number of seconds",
+        ));
     }
     Duration::try_from_secs_f64(secs).map_err(|_| Error::invalid_input("--timeout", "is too large"))
 }
@@ -49,19 +52,24 @@ pub fn build(cli: &Cli, name: ProviderName) -> Result<Box<dyn PaymentProvider>, 
     if staging && name != ProviderName::Carevalidate {
         return Err(Error::invalid_input(
             "--environment",
-            format!("{} has no staging environment; only carevalidate does", name.as_str()),
+            format!(
+                "{} has no staging environment; only carevalidate does",
+                name.as_str()
+            ),
         ));
     }
     Ok(match name {
         ProviderName::Careportals => {
-            let mut b = patientpay::careportals::CarePortalsBuilder::from_env().with_http_config(http);
+            let mut b =
+                patientpay::careportals::CarePortalsBuilder::from_env().with_http_config(http);
             if let Some(url) = &cli.base_url {
                 b = b.with_base_url(url.clone());
             }
             Box::new(b.build()?)
         }
         ProviderName::Carevalidate => {
-            let mut b = patientpay::carevalidate::CareValidateBuilder::from_env().with_http_config(http);
+            let mut b =
+                patientpay::carevalidate::CareValidateBuilder::from_env().with_http_config(http);
             if staging {
                 b = b.with_environment(patientpay::carevalidate::Environment::Staging);
             }

@@ -74,8 +74,14 @@ impl Call {
 pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
     let call = match &cli.command {
         Command::Demo => return crate::demo::run().await.map(|()| None),
-        Command::Sandbox(args) => return run_sandbox(args.port, args.seed.as_deref()).await.map(|()| None),
-        Command::PaymentMethods(PaymentMethodsCommand::List) => Call::List(ListPaymentMethods::new()),
+        Command::Sandbox(args) => {
+            return run_sandbox(args.port, args.seed.as_deref())
+                .await
+                .map(|()| None);
+        }
+        Command::PaymentMethods(PaymentMethodsCommand::List) => {
+            Call::List(ListPaymentMethods::new())
+        }
         Command::PaymentMethods(PaymentMethodsCommand::Add { token }) => {
             let req = AddPaymentMethod::new(token.clone());
             req.validate()?;
@@ -86,10 +92,16 @@ pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
             req.validate()?;
             Call::Remove(req)
         }
-        Command::PaymentIntents(PaymentIntentsCommand::Create { amount, currency, method_types }) => {
+        Command::PaymentIntents(PaymentIntentsCommand::Create {
+            amount,
+            currency,
+            method_types,
+        }) => {
             let currency = Currency::from_code(currency)?;
             let amount = Money::parse_positive("--amount", amount, currency)?;
-            let types = method_types.iter().map(|t| PaymentMethodType::from_wire(t.trim()));
+            let types = method_types
+                .iter()
+                .map(|t| PaymentMethodType::from_wire(t.trim()));
             let req = CreatePaymentIntent::new(amount).with_payment_method_types(types);
             req.validate()?;
             Call::Intent(req)
@@ -97,26 +109,46 @@ pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
         Command::PaymentInfo(PaymentInfoCommand::Update(a)) => {
             let mut address = Address::new(&a.line1, &a.city, &a.state, &a.postal_code, &a.country);
             address.line2 = a.line2.clone().filter(|l| !l.is_empty());
-            Call::Update(Box::new(UpdatePaymentInfo::new(&a.email, &a.stripe_setup_id, &a.nmi_token, address)))
+            Call::Update(Box::new(UpdatePaymentInfo::new(
+                &a.email,
+                &a.stripe_setup_id,
+                &a.nmi_token,
+                address,
+            )))
         }
-        Command::Patients(PatientsCommand::Verify { patient_id, last_name, phone, dob }) => {
+        Command::Patients(PatientsCommand::Verify {
+            patient_id,
+            last_name,
+            phone,
+            dob,
+        }) => {
             let dob = patientpay::parse_date("--dob", dob)?;
             let req = VerifyPatient::new(patient_id, last_name, phone, dob);
             req.validate()?;
             Call::Verify(req)
         }
-        Command::Charges(ChargesCommand::SettleCredit { amount, charges, credit_ids }) => {
+        Command::Charges(ChargesCommand::SettleCredit {
+            amount,
+            charges,
+            credit_ids,
+        }) => {
             let charges = read_charges(charges)?;
-            let currency = charges.first().map(|c| c.total_outstanding.currency()).unwrap_or(Currency::USD);
+            let currency = charges
+                .first()
+                .map(|c| c.total_outstanding.currency())
+                .unwrap_or(Currency::USD);
             let amount = Money::parse_positive("--amount", amount, currency)?;
-            let req = SettleChargesFromCredit::new(amount, charges).with_credit_ids(credit_ids.iter().cloned());
+            let req = SettleChargesFromCredit::new(amount, charges)
+                .with_credit_ids(credit_ids.iter().cloned());
             req.validate()?;
             Call::Settle(req)
         }
     };
 
     let Some(name) = cli.provider else {
-        return Err(usage("no provider: pass --provider careportals|carevalidate|decoda or set PATIENTPAY_PROVIDER"));
+        return Err(usage(
+            "no provider: pass --provider careportals|carevalidate|decoda or set PATIENTPAY_PROVIDER",
+        ));
     };
     let op = call.operation();
     if !providers::capabilities(name).supports(op) {
@@ -149,35 +181,55 @@ async fn execute(provider: &dyn patientpay::PaymentProvider, call: Call) -> Resu
 }
 
 fn read_charges(path: &std::path::Path) -> Result<Vec<Charge>, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| usage(format!("invalid input for `--charges`: cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        usage(format!(
+            "invalid input for `--charges`: cannot read {}: {e}",
+            path.display()
+        ))
+    })?;
     // The file is what `patients verify` printed: either the whole document or its
     // `charges` array. Decoding errors never echo values (they may be PHI).
     let value: Value = patientpay::http::decode_json(&bytes)
         .map_err(|e| usage(format!("invalid input for `--charges`: {e}")))?;
     let array = match value {
-        Value::Object(mut o) if o.contains_key("charges") => o.remove("charges").unwrap_or(Value::Null),
+        Value::Object(mut o) if o.contains_key("charges") => {
+            o.remove("charges").unwrap_or(Value::Null)
+        }
         other => other,
     };
-    let bytes = serde_json::to_vec(&array).map_err(|e| usage(format!("invalid input for `--charges`: {e}")))?;
-    patientpay::http::decode_json::<Vec<Charge>>(&bytes)
-        .map_err(|e| usage(format!("invalid input for `--charges`: not a charges array as `patients verify` prints it: {e}")))
+    let bytes = serde_json::to_vec(&array)
+        .map_err(|e| usage(format!("invalid input for `--charges`: {e}")))?;
+    patientpay::http::decode_json::<Vec<Charge>>(&bytes).map_err(|e| {
+        usage(format!(
+            "invalid input for `--charges`: not a charges array as `patients verify` prints it: {e}"
+        ))
+    })
 }
 
 async fn run_sandbox(port: u16, seed: Option<&std::path::Path>) -> Result<(), Failure> {
     let seed = match seed {
-        Some(path) => patientpay_sandbox::Seed::from_json_file(path)
-            .map_err(|e| usage(format!("invalid input for `--seed`: {}: {e}", path.display())))?,
+        Some(path) => patientpay_sandbox::Seed::from_json_file(path).map_err(|e| {
+            usage(format!(
+                "invalid input for `--seed`: {}: {e}",
+                path.display()
+            ))
+        })?,
         None => patientpay_sandbox::Seed::default(),
     };
-    let sandbox = patientpay_sandbox::Sandbox::start_on(SocketAddr::from(([127, 0, 0, 1], port)), seed.clone())
-        .await
-        .map_err(|e| Failure {
-            message: format!("cannot start the sandbox on 127.0.0.1:{port}: {e}"),
-            code: 1,
-        })?;
+    let sandbox = patientpay_sandbox::Sandbox::start_on(
+        SocketAddr::from(([127, 0, 0, 1], port)),
+        seed.clone(),
+    )
+    .await
+    .map_err(|e| Failure {
+        message: format!("cannot start the sandbox on 127.0.0.1:{port}: {e}"),
+        code: 1,
+    })?;
     let info = crate::demo::sandbox_info(&sandbox, &seed);
-    println!("{}", serde_json::to_string_pretty(&info).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&info).unwrap_or_default()
+    );
     eprintln!(
         "sandbox listening on {} (all three vendors); try:\n  PATIENTPAY_PROVIDER=decoda DECODA_API_KEY={} DECODA_TENANT={} patientpay --base-url {} patients verify ...\nCtrl-C stops it.",
         sandbox.base_url(),
@@ -190,4 +242,3 @@ async fn run_sandbox(port: u16, seed: Option<&std::path::Path>) -> Result<(), Fa
     sandbox.shutdown().await;
     Ok(())
 }
-

@@ -5,7 +5,11 @@ use std::process::{Command, Output};
 use patientpay_sandbox::{Sandbox, credentials};
 use serde_json::Value;
 
-const SECRETS: &[&str] = &["cli-SECRET-decoda-key", "cli-SECRET-cv-key", "cli-SECRET-jwt"];
+const SECRETS: &[&str] = &[
+    "cli-SECRET-decoda-key",
+    "cli-SECRET-cv-key",
+    "cli-SECRET-jwt",
+];
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_patientpay"));
@@ -36,12 +40,18 @@ fn with_creds(mut c: Command) -> Command {
 }
 
 async fn run(mut c: Command) -> Output {
-    tokio::task::spawn_blocking(move || c.output().expect("binary runs")).await.unwrap()
+    tokio::task::spawn_blocking(move || c.output().expect("binary runs"))
+        .await
+        .unwrap()
 }
 
 fn stdout_json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not JSON ({e}): {}\nstderr: {}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
     })
 }
 
@@ -61,13 +71,31 @@ fn assert_one_line_error(o: &Output, code: i32, needles: &[&str]) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn help_and_version_exit_zero() {
-    let o = run({ let mut c = bin(); c.arg("--help"); c }).await;
+    let o = run({
+        let mut c = bin();
+        c.arg("--help");
+        c
+    })
+    .await;
     assert_eq!(o.status.code(), Some(0));
     let help = String::from_utf8_lossy(&o.stdout);
-    for cmd in ["payment-methods", "payment-intents", "payment-info", "patients", "charges", "sandbox", "demo"] {
+    for cmd in [
+        "payment-methods",
+        "payment-intents",
+        "payment-info",
+        "patients",
+        "charges",
+        "sandbox",
+        "demo",
+    ] {
         assert!(help.contains(cmd), "{cmd} in help");
     }
-    let o = run({ let mut c = bin(); c.arg("--version"); c }).await;
+    let o = run({
+        let mut c = bin();
+        c.arg("--version");
+        c
+    })
+    .await;
     assert_eq!(o.status.code(), Some(0));
 }
 
@@ -77,24 +105,225 @@ async fn usage_errors_exit_two_before_any_request() {
     let base = sandbox.base_url();
     let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
         (vec!["payment-methods", "list"], vec!["no provider"]),
-        (vec!["--provider", "nope", "payment-methods", "list"], vec!["nope"]),
-        (vec!["--provider", "carevalidate", "payment-intents", "create", "--amount", "1e3"], vec!["--amount"]),
-        (vec!["--provider", "carevalidate", "payment-intents", "create", "--amount", "0"], vec!["--amount", "greater than zero"]),
-        (vec!["--provider", "carevalidate", "payment-intents", "create", "--amount", "-5"], vec!["--amount"]),
-        (vec!["--provider", "carevalidate", "payment-intents", "create", "--amount", "1.234"], vec!["--amount", "decimal places"]),
-        (vec!["--provider", "carevalidate", "payment-intents", "create", "--amount", "1,000.00"], vec!["--amount"]),
-        (vec!["--provider", "carevalidate", "payment-intents", "create", "--amount", "NaN"], vec!["--amount"]),
-        (vec!["--provider", "carevalidate", "payment-intents", "create", "--amount", "99999999999999999999"], vec!["--amount", "too large"]),
-        (vec!["--provider", "carevalidate", "payment-intents", "create", "--amount", ""], vec!["--amount"]),
-        (vec!["--provider", "carevalidate", "payment-intents", "create", "--amount", "1", "--currency", "XYZ"], vec!["currency"]),
-        (vec!["--provider", "decoda", "patients", "verify", "--patient-id", "p", "--last-name", "L", "--phone", "1", "--dob", "2023-02-30"], vec!["--dob"]),
-        (vec!["--provider", "decoda", "patients", "verify", "--patient-id", "p", "--last-name", "L", "--phone", "1", "--dob", "2999-01-01"], vec!["date_of_birth"]),
-        (vec!["--provider", "careportals", "payment-methods", "add", "--token", "  "], vec!["token"]),
-        (vec!["--provider", "decoda", "payment-methods", "list"], vec!["not supported by decoda"]),
-        (vec!["--provider", "careportals", "patients", "verify", "--patient-id", "p", "--last-name", "L", "--phone", "1", "--dob", "1990-01-01"], vec!["not supported by careportals"]),
-        (vec!["--provider", "carevalidate", "payment-methods", "remove", "pm_1"], vec!["not supported by carevalidate"]),
-        (vec!["--provider", "decoda", "--timeout", "0", "patients", "verify", "--patient-id", "p", "--last-name", "L", "--phone", "1", "--dob", "1990-01-01"], vec!["--timeout"]),
-        (vec!["--provider", "decoda", "--environment", "staging", "patients", "verify", "--patient-id", "p", "--last-name", "L", "--phone", "1", "--dob", "1990-01-01"], vec!["staging"]),
+        (
+            vec!["--provider", "nope", "payment-methods", "list"],
+            vec!["nope"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-intents",
+                "create",
+                "--amount",
+                "1e3",
+            ],
+            vec!["--amount"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-intents",
+                "create",
+                "--amount",
+                "0",
+            ],
+            vec!["--amount", "greater than zero"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-intents",
+                "create",
+                "--amount",
+                "-5",
+            ],
+            vec!["--amount"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-intents",
+                "create",
+                "--amount",
+                "1.234",
+            ],
+            vec!["--amount", "decimal places"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-intents",
+                "create",
+                "--amount",
+                "1,000.00",
+            ],
+            vec!["--amount"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-intents",
+                "create",
+                "--amount",
+                "NaN",
+            ],
+            vec!["--amount"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-intents",
+                "create",
+                "--amount",
+                "99999999999999999999",
+            ],
+            vec!["--amount", "too large"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-intents",
+                "create",
+                "--amount",
+                "",
+            ],
+            vec!["--amount"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-intents",
+                "create",
+                "--amount",
+                "1",
+                "--currency",
+                "XYZ",
+            ],
+            vec!["currency"],
+        ),
+        (
+            vec![
+                "--provider",
+                "decoda",
+                "patients",
+                "verify",
+                "--patient-id",
+                "p",
+                "--last-name",
+                "L",
+                "--phone",
+                "1",
+                "--dob",
+                "2023-02-30",
+            ],
+            vec!["--dob"],
+        ),
+        (
+            vec![
+                "--provider",
+                "decoda",
+                "patients",
+                "verify",
+                "--patient-id",
+                "p",
+                "--last-name",
+                "L",
+                "--phone",
+                "1",
+                "--dob",
+                "2999-01-01",
+            ],
+            vec!["date_of_birth"],
+        ),
+        (
+            vec![
+                "--provider",
+                "careportals",
+                "payment-methods",
+                "add",
+                "--token",
+                "  ",
+            ],
+            vec!["token"],
+        ),
+        (
+            vec!["--provider", "decoda", "payment-methods", "list"],
+            vec!["not supported by decoda"],
+        ),
+        (
+            vec![
+                "--provider",
+                "careportals",
+                "patients",
+                "verify",
+                "--patient-id",
+                "p",
+                "--last-name",
+                "L",
+                "--phone",
+                "1",
+                "--dob",
+                "1990-01-01",
+            ],
+            vec!["not supported by careportals"],
+        ),
+        (
+            vec![
+                "--provider",
+                "carevalidate",
+                "payment-methods",
+                "remove",
+                "pm_1",
+            ],
+            vec!["not supported by carevalidate"],
+        ),
+        (
+            vec![
+                "--provider",
+                "decoda",
+                "--timeout",
+                "0",
+                "patients",
+                "verify",
+                "--patient-id",
+                "p",
+                "--last-name",
+                "L",
+                "--phone",
+                "1",
+                "--dob",
+                "1990-01-01",
+            ],
+            vec!["--timeout"],
+        ),
+        (
+            vec![
+                "--provider",
+                "decoda",
+                "--environment",
+                "staging",
+                "patients",
+                "verify",
+                "--patient-id",
+                "p",
+                "--last-name",
+                "L",
+                "--phone",
+                "1",
+                "--dob",
+                "1990-01-01",
+            ],
+            vec!["staging"],
+        ),
     ];
     for (args, needles) in cases {
         let mut c = with_creds(bin());
@@ -106,15 +335,42 @@ async fn usage_errors_exit_two_before_any_request() {
             assert!(err.contains(n), "{args:?}: {n:?} not in {err:?}");
         }
     }
-    assert!(sandbox.requests().is_empty(), "no request for bad usage: {:?}", sandbox.requests());
+    assert!(
+        sandbox.requests().is_empty(),
+        "no request for bad usage: {:?}",
+        sandbox.requests()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_configuration_names_the_variable() {
     for (provider, args, var) in [
-        ("careportals", vec!["payment-methods", "list"], "CAREPORTALS_TOKEN"),
-        ("carevalidate", vec!["payment-intents", "create", "--amount", "1"], "CAREVALIDATE_API_KEY"),
-        ("decoda", vec!["patients", "verify", "--patient-id", "p", "--last-name", "L", "--phone", "1", "--dob", "1990-01-01"], "DECODA_API_KEY"),
+        (
+            "careportals",
+            vec!["payment-methods", "list"],
+            "CAREPORTALS_TOKEN",
+        ),
+        (
+            "carevalidate",
+            vec!["payment-intents", "create", "--amount", "1"],
+            "CAREVALIDATE_API_KEY",
+        ),
+        (
+            "decoda",
+            vec![
+                "patients",
+                "verify",
+                "--patient-id",
+                "p",
+                "--last-name",
+                "L",
+                "--phone",
+                "1",
+                "--dob",
+                "1990-01-01",
+            ],
+            "DECODA_API_KEY",
+        ),
     ] {
         let mut c = bin();
         c.args(["--provider", provider]).args(&args);
@@ -122,17 +378,42 @@ async fn missing_configuration_names_the_variable() {
         assert_one_line_error(&o, 2, &[var]);
     }
     let mut c = with_creds(bin());
-    c.env_remove("CAREPORTALS_ORIGIN").args(["--provider", "careportals", "payment-methods", "list"]);
+    c.env_remove("CAREPORTALS_ORIGIN").args([
+        "--provider",
+        "careportals",
+        "payment-methods",
+        "list",
+    ]);
     assert_one_line_error(&run(c).await, 2, &["CAREPORTALS_ORIGIN"]);
     let mut c = with_creds(bin());
-    c.env_remove("DECODA_TENANT").args(["--provider", "decoda", "patients", "verify", "--patient-id", "p", "--last-name", "L", "--phone", "1", "--dob", "1990-01-01"]);
+    c.env_remove("DECODA_TENANT").args([
+        "--provider",
+        "decoda",
+        "patients",
+        "verify",
+        "--patient-id",
+        "p",
+        "--last-name",
+        "L",
+        "--phone",
+        "1",
+        "--dob",
+        "1990-01-01",
+    ]);
     assert_one_line_error(&run(c).await, 2, &["DECODA_TENANT"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plain_http_off_loopback_is_refused() {
     let mut c = with_creds(bin());
-    c.args(["--provider", "careportals", "--base-url", "http://patient-api.portals.care", "payment-methods", "list"]);
+    c.args([
+        "--provider",
+        "careportals",
+        "--base-url",
+        "http://patient-api.portals.care",
+        "payment-methods",
+        "list",
+    ]);
     assert_one_line_error(&run(c).await, 2, &["https"]);
 }
 
@@ -140,7 +421,12 @@ async fn plain_http_off_loopback_is_refused() {
 async fn provider_env_var_selects_the_provider() {
     let sandbox = Sandbox::start().await.unwrap();
     let mut c = with_creds(bin());
-    c.env("PATIENTPAY_PROVIDER", "careportals").args(["--base-url", &sandbox.base_url(), "payment-methods", "list"]);
+    c.env("PATIENTPAY_PROVIDER", "careportals").args([
+        "--base-url",
+        &sandbox.base_url(),
+        "payment-methods",
+        "list",
+    ]);
     let o = run(c).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout_json(&o).is_array());
@@ -152,7 +438,8 @@ async fn careportals_list_add_remove() {
     let base = sandbox.base_url();
     let cmd = |args: &[&str]| {
         let mut c = with_creds(bin());
-        c.args(["--provider", "careportals", "--base-url", &base]).args(args);
+        c.args(["--provider", "careportals", "--base-url", &base])
+            .args(args);
         c
     };
     let o = run(cmd(&["payment-methods", "add", "--token", "pm_card_amex"])).await;
@@ -165,19 +452,34 @@ async fn careportals_list_add_remove() {
 
     let o = run(cmd(&["payment-methods", "list"])).await;
     let list = stdout_json(&o);
-    assert!(list.as_array().unwrap().iter().any(|m| m["id"] == id.as_str() && m["brand"] == "amex"), "{list}");
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == id.as_str() && m["brand"] == "amex"),
+        "{list}"
+    );
     for m in list.as_array().unwrap() {
         assert!(m.get("kind").is_some() && m.get("last4").is_some());
     }
 
     let o = run(cmd(&["payment-methods", "remove", &id])).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout_json(&o), serde_json::json!({"removed": true, "id": id}));
+    assert_eq!(
+        stdout_json(&o),
+        serde_json::json!({"removed": true, "id": id})
+    );
 
     let o = run(cmd(&["payment-methods", "remove", &id])).await;
     assert_one_line_error(&o, 1, &["careportals", "remove_payment_method", "404"]);
 
-    let o = run(cmd(&["payment-methods", "add", "--token", "pm_card_chargeDeclined"])).await;
+    let o = run(cmd(&[
+        "payment-methods",
+        "add",
+        "--token",
+        "pm_card_chargeDeclined",
+    ]))
+    .await;
     assert_one_line_error(&o, 1, &["careportals", "402", "declined"]);
 }
 
@@ -187,31 +489,89 @@ async fn carevalidate_intent_and_update() {
     let base = sandbox.base_url();
     let cmd = |args: &[&str]| {
         let mut c = with_creds(bin());
-        c.args(["--provider", "carevalidate", "--base-url", &base]).args(args);
+        c.args(["--provider", "carevalidate", "--base-url", &base])
+            .args(args);
         c
     };
-    let o = run(cmd(&["payment-intents", "create", "--amount", "19.99", "--method-type", "card", "--method-type", "klarna"])).await;
+    let o = run(cmd(&[
+        "payment-intents",
+        "create",
+        "--amount",
+        "19.99",
+        "--method-type",
+        "card",
+        "--method-type",
+        "klarna",
+    ]))
+    .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout_json(&o);
     assert!(out["client_secret"].as_str().unwrap().contains("_secret_"));
     let sent = sandbox.requests().last().unwrap().json.clone().unwrap();
     assert_eq!(sent["amount"].to_string(), "19.99");
-    assert_eq!(sent["paymentMethodTypes"], serde_json::json!(["card", "klarna"]));
+    assert_eq!(
+        sent["paymentMethodTypes"],
+        serde_json::json!(["card", "klarna"])
+    );
 
     let o = run(cmd(&[
-        "payment-info", "update", "--email", "john@example.com", "--stripe-setup-id", "seti_123", "--nmi-token", "tok",
-        "--line1", "1600 Pennsylvania Avenue NW", "--city", "Washington", "--state", "DC", "--postal-code", "20500", "--country", "US",
+        "payment-info",
+        "update",
+        "--email",
+        "john@example.com",
+        "--stripe-setup-id",
+        "seti_123",
+        "--nmi-token",
+        "tok",
+        "--line1",
+        "1600 Pennsylvania Avenue NW",
+        "--city",
+        "Washington",
+        "--state",
+        "DC",
+        "--postal-code",
+        "20500",
+        "--country",
+        "US",
     ]))
     .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout_json(&o), serde_json::json!({"code": "PAYMENT_SETUP_UPDATED"}));
+    assert_eq!(
+        stdout_json(&o),
+        serde_json::json!({"code": "PAYMENT_SETUP_UPDATED"})
+    );
 
     let o = run(cmd(&[
-        "payment-info", "update", "--email", "nobody@unknown.example", "--stripe-setup-id", "seti_123", "--nmi-token", "tok",
-        "--line1", "1 Main St", "--city", "Springfield", "--state", "IL", "--postal-code", "62701", "--country", "US",
+        "payment-info",
+        "update",
+        "--email",
+        "nobody@unknown.example",
+        "--stripe-setup-id",
+        "seti_123",
+        "--nmi-token",
+        "tok",
+        "--line1",
+        "1 Main St",
+        "--city",
+        "Springfield",
+        "--state",
+        "IL",
+        "--postal-code",
+        "62701",
+        "--country",
+        "US",
     ]))
     .await;
-    assert_one_line_error(&o, 1, &["carevalidate", "update_payment_info", "400", "does not exist"]);
+    assert_one_line_error(
+        &o,
+        1,
+        &[
+            "carevalidate",
+            "update_payment_info",
+            "400",
+            "does not exist",
+        ],
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -219,15 +579,30 @@ async fn decoda_verify_feeds_settle_unchanged() {
     let sandbox = Sandbox::start().await.unwrap();
     let base = sandbox.base_url();
     let seed = patientpay_sandbox::Seed::default();
-    let p = seed.decoda.patients.iter().find(|p| !p.credits.is_empty()).expect("a seeded patient with credit");
+    let p = seed
+        .decoda
+        .patients
+        .iter()
+        .find(|p| !p.credits.is_empty())
+        .expect("a seeded patient with credit");
     let dob = p.date_of_birth.clone();
     let cmd = |args: &[&str]| {
         let mut c = with_creds(bin());
-        c.args(["--provider", "decoda", "--base-url", &base]).args(args);
+        c.args(["--provider", "decoda", "--base-url", &base])
+            .args(args);
         c
     };
     let verify = [
-        "patients", "verify", "--patient-id", &p.id, "--last-name", &p.last_name, "--phone", &p.phone, "--dob", &dob,
+        "patients",
+        "verify",
+        "--patient-id",
+        &p.id,
+        "--last-name",
+        &p.last_name,
+        "--phone",
+        &p.phone,
+        "--dob",
+        &dob,
     ];
     let o = run(cmd(&verify)).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -242,22 +617,60 @@ async fn decoda_verify_feeds_settle_unchanged() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("charges.json");
     std::fs::write(&file, serde_json::to_vec(&before["charges"]).unwrap()).unwrap();
-    let o = run(cmd(&["charges", "settle-credit", "--amount", "1.00", "--charges", file.to_str().unwrap()])).await;
+    let o = run(cmd(&[
+        "charges",
+        "settle-credit",
+        "--amount",
+        "1.00",
+        "--charges",
+        file.to_str().unwrap(),
+    ]))
+    .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let payment = stdout_json(&o);
     assert_eq!(payment["amount"]["minor_units"], 100);
     assert!(payment["id"].is_string() && payment["status"].is_string());
 
     let after = stdout_json(&run(cmd(&verify)).await);
-    assert_eq!(after["total_outstanding"]["minor_units"].as_i64().unwrap(), outstanding_before - 100);
+    assert_eq!(
+        after["total_outstanding"]["minor_units"].as_i64().unwrap(),
+        outstanding_before - 100
+    );
 
-    let o = run(cmd(&["charges", "settle-credit", "--amount", "1.00", "--charges", "/nonexistent/charges.json"])).await;
+    let o = run(cmd(&[
+        "charges",
+        "settle-credit",
+        "--amount",
+        "1.00",
+        "--charges",
+        "/nonexistent/charges.json",
+    ]))
+    .await;
     assert_one_line_error(&o, 2, &["--charges"]);
     std::fs::write(&file, b"{\"not\": \"charges\"}").unwrap();
-    let o = run(cmd(&["charges", "settle-credit", "--amount", "1.00", "--charges", file.to_str().unwrap()])).await;
+    let o = run(cmd(&[
+        "charges",
+        "settle-credit",
+        "--amount",
+        "1.00",
+        "--charges",
+        file.to_str().unwrap(),
+    ]))
+    .await;
     assert_one_line_error(&o, 2, &["--charges"]);
 
-    let wrong = ["patients", "verify", "--patient-id", &p.id, "--last-name", "Nobody", "--phone", &p.phone, "--dob", &dob];
+    let wrong = [
+        "patients",
+        "verify",
+        "--patient-id",
+        &p.id,
+        "--last-name",
+        "Nobody",
+        "--phone",
+        &p.phone,
+        "--dob",
+        &dob,
+    ];
     let o = run(cmd(&wrong)).await;
     assert_one_line_error(&o, 1, &["decoda", "verify_patient_balance", "404"]);
     let _ = std::fs::remove_dir_all(&dir);
@@ -269,9 +682,34 @@ async fn secrets_never_reach_any_output_even_at_trace() {
     let base = sandbox.base_url();
     let runs: Vec<(&str, Vec<&str>)> = vec![
         ("careportals", vec!["payment-methods", "list"]),
-        ("careportals", vec!["payment-methods", "add", "--token", "pm_card_chargeDeclined"]),
-        ("carevalidate", vec!["payment-intents", "create", "--amount", "5"]),
-        ("decoda", vec!["patients", "verify", "--patient-id", "x", "--last-name", "L", "--phone", "1", "--dob", "1990-01-01"]),
+        (
+            "careportals",
+            vec![
+                "payment-methods",
+                "add",
+                "--token",
+                "pm_card_chargeDeclined",
+            ],
+        ),
+        (
+            "carevalidate",
+            vec!["payment-intents", "create", "--amount", "5"],
+        ),
+        (
+            "decoda",
+            vec![
+                "patients",
+                "verify",
+                "--patient-id",
+                "x",
+                "--last-name",
+                "L",
+                "--phone",
+                "1",
+                "--dob",
+                "1990-01-01",
+            ],
+        ),
     ];
     for (provider, args) in runs {
         let mut c = bin();
@@ -293,10 +731,21 @@ async fn secrets_never_reach_any_output_even_at_trace() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_runs_green() {
-    let o = run({ let mut c = bin(); c.arg("demo"); c }).await;
+    let o = run({
+        let mut c = bin();
+        c.arg("demo");
+        c
+    })
+    .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    for needle in ["careportals", "carevalidate", "decoda", "not supported", "declined"] {
+    for needle in [
+        "careportals",
+        "carevalidate",
+        "decoda",
+        "not supported",
+        "declined",
+    ] {
         assert!(out.contains(needle), "{needle} in demo output:\n{out}");
     }
 }

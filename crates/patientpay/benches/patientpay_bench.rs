@@ -37,11 +37,15 @@ fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
 // A bare hyper server answering every request with one fixed JSON body.
 
 async fn fixed_server(body: Bytes) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             let _ = stream.set_nodelay(true);
             let body = body.clone();
             tokio::spawn(async move {
@@ -49,11 +53,14 @@ async fn fixed_server(body: Bytes) -> SocketAddr {
                     let body = body.clone();
                     async move {
                         let mut resp = Response::new(Full::new(body));
-                        resp.headers_mut().insert("content-type", "application/json".parse().expect("static"));
+                        resp.headers_mut()
+                            .insert("content-type", "application/json".parse().expect("static"));
                         Ok::<_, Infallible>(resp)
                     }
                 });
-                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
             });
         }
     });
@@ -123,12 +130,20 @@ async fn raw_call(client: &reqwest::Client, url: &str) -> usize {
 }
 
 async fn sdk_call(provider: &dyn PaymentProvider) -> usize {
-    provider.list_payment_methods(ListPaymentMethods::new()).await.expect("sdk call").len()
+    provider
+        .list_payment_methods(ListPaymentMethods::new())
+        .await
+        .expect("sdk call")
+        .len()
 }
 
 /// Times `rounds` rounds of `per_task` sequential calls in each of `concurrency` tasks, for
 /// both sides interleaved. Returns (sdk round times, raw round times, sdk latencies, raw latencies).
-async fn sdk_vs_raw(concurrency: usize, rounds: usize, per_task: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+async fn sdk_vs_raw(
+    concurrency: usize,
+    rounds: usize,
+    per_task: usize,
+) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
     let addr = fixed_server(careportals_list_body()).await;
     let base = format!("http://{addr}");
     let url = format!("{base}/users/payment-methods");
@@ -147,7 +162,8 @@ async fn sdk_vs_raw(concurrency: usize, rounds: usize, per_task: usize) -> (Vec<
         sdk_call(provider.as_ref()).await;
         raw_call(&raw, &url).await;
     }
-    let (mut sdk_rounds, mut raw_rounds, mut sdk_lat, mut raw_lat) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut sdk_rounds, mut raw_rounds, mut sdk_lat, mut raw_lat) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for round in 0..rounds {
         for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
             let started = Instant::now();
@@ -256,7 +272,8 @@ fn large_verify_body(charges: usize) -> Vec<u8> {
 
 fn typed_vs_value(body: &[u8], iterations: usize) -> (Vec<f64>, Vec<f64>) {
     let typed = |b: &[u8]| {
-        let v: patientpay::decoda::wire::PaymentLinkDetails = serde_json::from_slice(b).expect("typed parse");
+        let v: patientpay::decoda::wire::PaymentLinkDetails =
+            serde_json::from_slice(b).expect("typed parse");
         std::hint::black_box(v);
     };
     let value = |b: &[u8]| {
@@ -269,10 +286,18 @@ fn typed_vs_value(body: &[u8], iterations: usize) -> (Vec<f64>, Vec<f64>) {
     }
     let (mut t, mut v) = (Vec::new(), Vec::new());
     for i in 0..iterations {
-        let order: [bool; 2] = if i % 2 == 0 { [true, false] } else { [false, true] };
+        let order: [bool; 2] = if i % 2 == 0 {
+            [true, false]
+        } else {
+            [false, true]
+        };
         for is_typed in order {
             let started = Instant::now();
-            if is_typed { typed(body) } else { value(body) }
+            if is_typed {
+                typed(body)
+            } else {
+                value(body)
+            }
             let e = started.elapsed().as_secs_f64();
             if is_typed { t.push(e) } else { v.push(e) }
         }
@@ -283,7 +308,12 @@ fn typed_vs_value(body: &[u8], iterations: usize) -> (Vec<f64>, Vec<f64>) {
 // ---------------------------------------------------------------------------------------
 // Sandbox throughput vs a bare hyper JSON server under the same client load.
 
-async fn throughput(url: &str, token: bool, concurrency: usize, duration: Duration) -> (f64, Vec<f64>) {
+async fn throughput(
+    url: &str,
+    token: bool,
+    concurrency: usize,
+    duration: Duration,
+) -> (f64, Vec<f64>) {
     let client = reqwest::Client::new();
     let deadline = Instant::now() + duration;
     let mut tasks = Vec::new();
@@ -294,7 +324,9 @@ async fn throughput(url: &str, token: bool, concurrency: usize, duration: Durati
             let mut lat = Vec::new();
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let mut req = client.get(&url).header("origin", "https://demo.portals.care");
+                let mut req = client
+                    .get(&url)
+                    .header("origin", "https://demo.portals.care");
                 if token {
                     req = req.header("authorization", "Bearer bench-jwt");
                 }
@@ -316,7 +348,10 @@ async fn throughput(url: &str, token: bool, concurrency: usize, duration: Durati
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         println!("patientpay bench{} — medians of interleaved runs", if quick { " (quick)" } else { "" });
 

@@ -21,23 +21,39 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let alice = client.for_patient("jwt-of-alice");
     let bob = client.for_patient("jwt-of-bob");
 
-    let card = alice.add_payment_method(AddPaymentMethod::new("pm_card_visa")).await?;
-    println!("alice saved {:?} ending {}", card.brand, card.last4.as_deref().unwrap_or("?"));
-    bob.add_payment_method(AddPaymentMethod::new("pm_card_amex")).await?;
+    let card = alice
+        .add_payment_method(AddPaymentMethod::new("pm_card_visa"))
+        .await?;
+    println!(
+        "alice saved {:?} ending {}",
+        card.brand,
+        card.last4.as_deref().unwrap_or("?")
+    );
+    bob.add_payment_method(AddPaymentMethod::new("pm_card_amex"))
+        .await?;
 
     for (name, patient) in [("alice", &alice), ("bob", &bob)] {
-        let methods = patient.list_payment_methods(ListPaymentMethods::new()).await?;
+        let methods = patient
+            .list_payment_methods(ListPaymentMethods::new())
+            .await?;
         println!("{name}: {} saved method(s)", methods.len());
     }
 
     if let Some(id) = card.id {
-        alice.remove_payment_method(RemovePaymentMethod::new(id)).await?;
-        let left = alice.list_payment_methods(ListPaymentMethods::new()).await?;
+        alice
+            .remove_payment_method(RemovePaymentMethod::new(id))
+            .await?;
+        let left = alice
+            .list_payment_methods(ListPaymentMethods::new())
+            .await?;
         println!("alice after removal: {} saved method(s)", left.len());
     }
 
     // A declined card is an error that says so.
-    if let Err(e) = alice.add_payment_method(AddPaymentMethod::new("pm_card_chargeDeclined")).await {
+    if let Err(e) = alice
+        .add_payment_method(AddPaymentMethod::new("pm_card_chargeDeclined"))
+        .await
+    {
         println!("declined: {e}");
     }
     Ok(())

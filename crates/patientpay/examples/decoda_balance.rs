@@ -18,22 +18,60 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     // The four facts the patient types into your page (here: a seeded sandbox patient).
-    let p = seed.decoda.patients.iter().find(|p| !p.credits.is_empty()).ok_or("no seeded patient with credit")?;
-    let who = VerifyPatient::new(&p.id, &p.last_name, &p.phone, parse_date("dob", &p.date_of_birth)?);
+    let p = seed
+        .decoda
+        .patients
+        .iter()
+        .find(|p| !p.credits.is_empty())
+        .ok_or("no seeded patient with credit")?;
+    let who = VerifyPatient::new(
+        &p.id,
+        &p.last_name,
+        &p.phone,
+        parse_date("dob", &p.date_of_birth)?,
+    );
 
     let balance = decoda.verify_patient_balance(who.clone()).await?;
-    println!("{} charge(s), {} outstanding; pay at {}", balance.charges.len(), balance.total_outstanding, balance.payment_link);
+    println!(
+        "{} charge(s), {} outstanding; pay at {}",
+        balance.charges.len(),
+        balance.total_outstanding,
+        balance.payment_link
+    );
     for c in &balance.charges {
-        println!("  {} {:<12} total {} outstanding {}", c.id.as_deref().unwrap_or("-"), c.status, c.total, c.total_outstanding);
+        println!(
+            "  {} {:<12} total {} outstanding {}",
+            c.id.as_deref().unwrap_or("-"),
+            c.status,
+            c.total,
+            c.total_outstanding
+        );
     }
 
     // Settle up to the credit balance from the outstanding charges, as they came back.
-    let credit = balance.patient.credit_balance.unwrap_or(Money::zero(balance.total_outstanding.currency()));
-    let amount = Money::from_minor(credit.minor_units().min(balance.total_outstanding.minor_units()), credit.currency());
-    let open: Vec<_> = balance.charges.into_iter().filter(|c| c.total_outstanding.is_positive()).collect();
+    let credit = balance
+        .patient
+        .credit_balance
+        .unwrap_or(Money::zero(balance.total_outstanding.currency()));
+    let amount = Money::from_minor(
+        credit
+            .minor_units()
+            .min(balance.total_outstanding.minor_units()),
+        credit.currency(),
+    );
+    let open: Vec<_> = balance
+        .charges
+        .into_iter()
+        .filter(|c| c.total_outstanding.is_positive())
+        .collect();
     if amount.is_positive() && !open.is_empty() {
-        let payment = decoda.settle_charges_from_credit(SettleChargesFromCredit::new(amount, open)).await?;
-        println!("settled {} from credit: payment {} {}", payment.amount, payment.id, payment.status);
+        let payment = decoda
+            .settle_charges_from_credit(SettleChargesFromCredit::new(amount, open))
+            .await?;
+        println!(
+            "settled {} from credit: payment {} {}",
+            payment.amount, payment.id, payment.status
+        );
     }
     let after = decoda.verify_patient_balance(who).await?;
     println!("now {} outstanding", after.total_outstanding);

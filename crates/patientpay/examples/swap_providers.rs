@@ -43,21 +43,40 @@ fn provider_from_config(cfg: &VendorConfig) -> Result<Box<dyn PaymentProvider>> 
 
 /// Vendor-neutral code: shows saved cards where the vendor has them.
 async fn describe_wallet(provider: &dyn PaymentProvider) -> Result<String> {
-    if !provider.capabilities().supports(Operation::ListPaymentMethods) {
-        return Ok(format!("{} keeps no wallet (it supports: {})", provider.name(), provider.capabilities()));
+    if !provider
+        .capabilities()
+        .supports(Operation::ListPaymentMethods)
+    {
+        return Ok(format!(
+            "{} keeps no wallet (it supports: {})",
+            provider.name(),
+            provider.capabilities()
+        ));
     }
-    let methods = provider.list_payment_methods(ListPaymentMethods::new()).await?;
-    Ok(format!("{} wallet: {} saved method(s)", provider.name(), methods.len()))
+    let methods = provider
+        .list_payment_methods(ListPaymentMethods::new())
+        .await?;
+    Ok(format!(
+        "{} wallet: {} saved method(s)",
+        provider.name(),
+        methods.len()
+    ))
 }
 
 #[tokio::main]
 async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start().await?;
     for vendor in ["careportals", "carevalidate", "decoda"] {
-        let provider = provider_from_config(&VendorConfig { vendor, base_url: sandbox.base_url() })?;
+        let provider = provider_from_config(&VendorConfig {
+            vendor,
+            base_url: sandbox.base_url(),
+        })?;
         println!("{}", describe_wallet(provider.as_ref()).await?);
         // Calling what a vendor lacks is refused without any request.
-        if let Err(e) = provider.list_payment_methods(ListPaymentMethods::new()).await {
+        if let Err(e) = provider
+            .list_payment_methods(ListPaymentMethods::new())
+            .await
+        {
             println!("  {e}");
         }
     }

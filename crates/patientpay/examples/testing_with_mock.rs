@@ -9,7 +9,9 @@ use patientpay::{
 
 /// The code under test: does this patient have a card that has not expired?
 async fn has_usable_card(provider: &dyn PaymentProvider, year: u16, month: u8) -> Result<bool> {
-    let methods = provider.list_payment_methods(ListPaymentMethods::new()).await?;
+    let methods = provider
+        .list_payment_methods(ListPaymentMethods::new())
+        .await?;
     Ok(methods.iter().any(|m| {
         m.kind == PaymentMethodKind::Card
             && matches!((m.exp_year, m.exp_month), (Some(y), Some(mo)) if (y, mo) >= (year, month))
@@ -32,7 +34,12 @@ async fn main() -> Result<()> {
     println!("has_usable_card with a mocked Visa expiring 4/2029: {usable}");
 
     let mut expired = MockPaymentProvider::new();
-    expired.expect_list_payment_methods().returning(|_| Ok(Vec::new()));
-    println!("with an empty wallet: {}", has_usable_card(&expired, 2026, 11).await?);
+    expired
+        .expect_list_payment_methods()
+        .returning(|_| Ok(Vec::new()));
+    println!(
+        "with an empty wallet: {}",
+        has_usable_card(&expired, 2026, 11).await?
+    );
     Ok(())
 }

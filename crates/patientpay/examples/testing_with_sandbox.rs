@@ -13,7 +13,9 @@ use patientpay_sandbox::{Fault, Sandbox, credentials};
 /// The code under test: start a checkout for an order total.
 async fn start_checkout(provider: &dyn PaymentProvider, total: &str) -> patientpay::Result<String> {
     let amount = Money::parse_positive("total", total, Currency::USD)?;
-    let intent = provider.create_payment_intent(CreatePaymentIntent::new(amount)).await?;
+    let intent = provider
+        .create_payment_intent(CreatePaymentIntent::new(amount))
+        .await?;
     Ok(intent.client_secret.expose_secret().to_owned())
 }
 
@@ -23,7 +25,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let provider = CareValidateBuilder::new()
         .with_api_key(credentials::CAREVALIDATE_API_KEY)
         .with_base_url(sandbox.base_url())
-        .with_http_config(HttpConfig::default().with_retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(10))))
+        .with_http_config(
+            HttpConfig::default()
+                .with_retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(10))),
+        )
         .build()?;
 
     // 1. The happy path, and what was sent on the wire.
@@ -31,21 +36,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(secret.contains("_secret_"));
     let sent = sandbox.requests().pop().ok_or("no request recorded")?;
     assert_eq!(sent.path, "/api/v1/payments/intent");
-    assert_eq!(sent.json.as_ref().map(|b| b["amount"].to_string()), Some("19.99".to_owned()));
+    assert_eq!(
+        sent.json.as_ref().map(|b| b["amount"].to_string()),
+        Some("19.99".to_owned())
+    );
     assert!(sent.sent_secret("cv-api-key", credentials::CAREVALIDATE_API_KEY));
     println!("checkout started; the sandbox saw amount 19.99 and the right key");
 
     // 2. A 503 on a money-moving call: reported, and never sent twice.
     sandbox.reset();
-    sandbox.inject(Fault::on("POST", "/api/v1/payments/intent").status(503).times(1));
-    let err = start_checkout(&provider, "19.99").await.expect_err("the fault applies");
+    sandbox.inject(
+        Fault::on("POST", "/api/v1/payments/intent")
+            .status(503)
+            .times(1),
+    );
+    let err = start_checkout(&provider, "19.99")
+        .await
+        .expect_err("the fault applies");
     assert!(matches!(err, Error::Vendor { status: 503, .. }));
     assert_eq!(sandbox.count("POST", "/api/v1/payments/intent"), 1);
-    println!("503 reported as: {err} (sent once, may_have_been_sent = {})", err.may_have_been_sent());
+    println!(
+        "503 reported as: {err} (sent once, may_have_been_sent = {})",
+        err.may_have_been_sent()
+    );
 
     // 3. A 429 with Retry-After is retried for you.
     sandbox.reset();
-    sandbox.inject(Fault::on("POST", "/api/v1/payments/intent").rate_limit(Some("0")).times(1));
+    sandbox.inject(
+        Fault::on("POST", "/api/v1/payments/intent")
+            .rate_limit(Some("0"))
+            .times(1),
+    );
     start_checkout(&provider, "5.00").await?;
     assert_eq!(sandbox.count("POST", "/api/v1/payments/intent"), 2);
     println!("429 then success: retried once, as Retry-After allowed");

@@ -26,9 +26,19 @@ enum Expect {
 fn check(expect: Expect, result: &Result<(), Error>) -> bool {
     match (expect, result) {
         (Expect::Ok, Ok(())) => true,
-        (Expect::Vendor(s), Err(Error::Vendor { status, message, .. })) => *status == s && !message.contains('<'),
+        (
+            Expect::Vendor(s),
+            Err(Error::Vendor {
+                status, message, ..
+            }),
+        ) => *status == s && !message.contains('<'),
         (Expect::RateLimited, Err(Error::RateLimited { .. })) => true,
-        (Expect::Transport, Err(Error::Transport { maybe_sent: true, .. })) => true,
+        (
+            Expect::Transport,
+            Err(Error::Transport {
+                maybe_sent: true, ..
+            }),
+        ) => true,
         (Expect::Timeout, Err(Error::Timeout { .. })) => true,
         (Expect::Decode, Err(Error::Decode { .. })) => true,
         (Expect::DecodeOrVendor, Err(Error::Decode { .. } | Error::Vendor { .. })) => true,
@@ -44,35 +54,122 @@ struct Case {
     attempts: (usize, usize),
     expect: Expect,
     per_call_timeout: Option<Duration>,
+    /// The outcome for money-moving operations, when it differs from `expect`.
+    expect_money: Option<Expect>,
 }
 
 fn cases() -> Vec<Case> {
     let n = RETRIES as usize + 1;
     vec![
-        Case { name: "500", fault: |m, p| vec![Fault::on(m, p).status(500)], attempts: (1, 1), expect: Expect::Vendor(500), per_call_timeout: None },
-        Case { name: "502", fault: |m, p| vec![Fault::on(m, p).status(502)], attempts: (n, 1), expect: Expect::Vendor(502), per_call_timeout: None },
-        Case { name: "503", fault: |m, p| vec![Fault::on(m, p).status(503)], attempts: (n, 1), expect: Expect::Vendor(503), per_call_timeout: None },
-        Case { name: "504", fault: |m, p| vec![Fault::on(m, p).status(504)], attempts: (n, 1), expect: Expect::Vendor(504), per_call_timeout: None },
-        Case { name: "503 once then success", fault: |m, p| vec![Fault::on(m, p).status(503).times(1)], attempts: (2, 1), expect: Expect::Ok, per_call_timeout: None },
-        Case { name: "429 without Retry-After", fault: |m, p| vec![Fault::on(m, p).rate_limit(None)], attempts: (n, n), expect: Expect::RateLimited, per_call_timeout: None },
-        Case { name: "429 Retry-After 0 once", fault: |m, p| vec![Fault::on(m, p).rate_limit(Some("0")).times(1)], attempts: (2, 2), expect: Expect::Ok, per_call_timeout: None },
         Case {
-            name: "429 Retry-After HTTP date once",
-            fault: |m, p| vec![Fault::on(m, p).rate_limit(Some("Wed, 21 Oct 2015 07:28:00 GMT")).times(1)],
+            name: "500",
+            fault: |m, p| vec![Fault::on(m, p).status(500)],
+            attempts: (1, 1),
+            expect: Expect::Vendor(500),
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "502",
+            fault: |m, p| vec![Fault::on(m, p).status(502)],
+            attempts: (n, 1),
+            expect: Expect::Vendor(502),
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "503",
+            fault: |m, p| vec![Fault::on(m, p).status(503)],
+            attempts: (n, 1),
+            expect: Expect::Vendor(503),
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "504",
+            fault: |m, p| vec![Fault::on(m, p).status(504)],
+            attempts: (n, 1),
+            expect: Expect::Vendor(504),
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "503 once then success",
+            fault: |m, p| vec![Fault::on(m, p).status(503).times(1)],
+            attempts: (2, 1),
+            expect: Expect::Ok,
+            per_call_timeout: None,
+            expect_money: Some(Expect::Vendor(503)),
+        },
+        Case {
+            name: "429 without Retry-After",
+            fault: |m, p| vec![Fault::on(m, p).rate_limit(None)],
+            attempts: (n, n),
+            expect: Expect::RateLimited,
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "429 Retry-After 0 once",
+            fault: |m, p| vec![Fault::on(m, p).rate_limit(Some("0")).times(1)],
             attempts: (2, 2),
             expect: Expect::Ok,
             per_call_timeout: None,
+            expect_money: None,
         },
-        Case { name: "429 absurd Retry-After", fault: |m, p| vec![Fault::on(m, p).rate_limit(Some("86400"))], attempts: (1, 1), expect: Expect::RateLimited, per_call_timeout: None },
-        Case { name: "drop before handling", fault: |m, p| vec![Fault::on(m, p).drop_connection()], attempts: (n, 1), expect: Expect::Transport, per_call_timeout: None },
-        Case { name: "drop after handling", fault: |m, p| vec![Fault::on(m, p).kind(FaultKind::DropAfterHandling)], attempts: (n, 1), expect: Expect::Transport, per_call_timeout: None },
-        Case { name: "truncated body", fault: |m, p| vec![Fault::on(m, p).kind(FaultKind::Truncate)], attempts: (n, 1), expect: Expect::Transport, per_call_timeout: None },
+        Case {
+            name: "429 Retry-After HTTP date once",
+            fault: |m, p| {
+                vec![
+                    Fault::on(m, p)
+                        .rate_limit(Some("Wed, 21 Oct 2015 07:28:00 GMT"))
+                        .times(1),
+                ]
+            },
+            attempts: (2, 2),
+            expect: Expect::Ok,
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "429 absurd Retry-After",
+            fault: |m, p| vec![Fault::on(m, p).rate_limit(Some("86400"))],
+            attempts: (1, 1),
+            expect: Expect::RateLimited,
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "drop before handling",
+            fault: |m, p| vec![Fault::on(m, p).drop_connection()],
+            attempts: (n, 1),
+            expect: Expect::Transport,
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "drop after handling",
+            fault: |m, p| vec![Fault::on(m, p).kind(FaultKind::DropAfterHandling)],
+            attempts: (n, 1),
+            expect: Expect::Transport,
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "truncated body",
+            fault: |m, p| vec![Fault::on(m, p).kind(FaultKind::Truncate)],
+            attempts: (n, 1),
+            expect: Expect::Transport,
+            per_call_timeout: None,
+            expect_money: None,
+        },
         Case {
             name: "slow headers past the per-call timeout",
             fault: |m, p| vec![Fault::on(m, p).delay(Duration::from_secs(3))],
             attempts: (1, 1),
             expect: Expect::Timeout,
             per_call_timeout: Some(Duration::from_millis(200)),
+            expect_money: None,
         },
         Case {
             name: "slow body past the per-call timeout",
@@ -80,38 +177,94 @@ fn cases() -> Vec<Case> {
             attempts: (1, 1),
             expect: Expect::Timeout,
             per_call_timeout: Some(Duration::from_millis(300)),
+            expect_money: None,
         },
         Case {
             name: "HTML error page",
-            fault: |m, p| vec![Fault::on(m, p).status_body(500, "text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>")],
+            fault: |m, p| {
+                vec![Fault::on(m, p).status_body(
+                    500,
+                    "text/html",
+                    "<html><body><h1>500 Internal Server Error</h1></body></html>",
+                )]
+            },
             attempts: (1, 1),
             expect: Expect::Vendor(500),
             per_call_timeout: None,
+            expect_money: None,
         },
-        Case { name: "text/plain 200", fault: |m, p| vec![Fault::on(m, p).status_body(200, "text/plain", "OK")], attempts: (1, 1), expect: Expect::Decode, per_call_timeout: None },
-        Case { name: "empty 200", fault: |m, p| vec![Fault::on(m, p).status_body(200, "application/json", "")], attempts: (1, 1), expect: Expect::Decode, per_call_timeout: None },
-        Case { name: "truncated JSON 200", fault: |m, p| vec![Fault::on(m, p).kind(FaultKind::Malformed)], attempts: (1, 1), expect: Expect::Decode, per_call_timeout: None },
         Case {
-            name: "JSON of the wrong shape",
-            fault: |m, p| vec![Fault::on(m, p).status_body(200, "application/json", r#"{"unexpected": [1, 2, 3]}"#)],
-            attempts: (1, 1),
-            expect: Expect::DecodeOrVendor,
-            per_call_timeout: None,
-        },
-        Case { name: "null body", fault: |m, p| vec![Fault::on(m, p).status_body(200, "application/json", "null")], attempts: (1, 1), expect: Expect::DecodeOrVendor, per_call_timeout: None },
-        Case {
-            name: "non-UTF-8 bytes",
-            fault: |m, p| vec![Fault::on(m, p).status_body(200, "application/json", vec![0xff, 0xfe, 0x7b, 0x80])],
+            name: "text/plain 200",
+            fault: |m, p| vec![Fault::on(m, p).status_body(200, "text/plain", "OK")],
             attempts: (1, 1),
             expect: Expect::Decode,
             per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "empty 200",
+            fault: |m, p| vec![Fault::on(m, p).status_body(200, "application/json", "")],
+            attempts: (1, 1),
+            expect: Expect::Decode,
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "truncated JSON 200",
+            fault: |m, p| vec![Fault::on(m, p).kind(FaultKind::Malformed)],
+            attempts: (1, 1),
+            expect: Expect::Decode,
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "JSON of the wrong shape",
+            fault: |m, p| {
+                vec![Fault::on(m, p).status_body(
+                    200,
+                    "application/json",
+                    r#"{"unexpected": [1, 2, 3]}"#,
+                )]
+            },
+            attempts: (1, 1),
+            expect: Expect::DecodeOrVendor,
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "null body",
+            fault: |m, p| vec![Fault::on(m, p).status_body(200, "application/json", "null")],
+            attempts: (1, 1),
+            expect: Expect::DecodeOrVendor,
+            per_call_timeout: None,
+            expect_money: None,
+        },
+        Case {
+            name: "non-UTF-8 bytes",
+            fault: |m, p| {
+                vec![Fault::on(m, p).status_body(
+                    200,
+                    "application/json",
+                    vec![0xff, 0xfe, 0x7b, 0x80],
+                )]
+            },
+            attempts: (1, 1),
+            expect: Expect::Decode,
+            per_call_timeout: None,
+            expect_money: None,
         },
         Case {
             name: "100 MB body",
-            fault: |m, p| vec![Fault::on(m, p).kind(FaultKind::HugeBody { bytes: 100 * 1024 * 1024, content_length: false })],
+            fault: |m, p| {
+                vec![Fault::on(m, p).kind(FaultKind::HugeBody {
+                    bytes: 100 * 1024 * 1024,
+                    content_length: false,
+                })]
+            },
             attempts: (1, 1),
             expect: Expect::TooLarge,
             per_call_timeout: None,
+            expect_money: None,
         },
     ]
 }
@@ -125,30 +278,46 @@ async fn every_operation_under_every_fault() {
         let (method, path) = route(op);
         for case in cases() {
             sandbox.reset();
-            let request = with_timeout(valid_request(&sandbox, vendor, op).await, case.per_call_timeout);
+            let request = with_timeout(
+                valid_request(&sandbox, vendor, op).await,
+                case.per_call_timeout,
+            );
             sandbox.clear_requests();
             for f in (case.fault)(method, path) {
                 sandbox.inject(f);
             }
             let provider = provider(vendor, &sandbox.base_url(), http_config());
-            let result = tokio::time::timeout(Duration::from_secs(20), conformance::call(provider.as_ref(), request))
-                .await
-                .unwrap_or_else(|_| panic!("{vendor} {op} / {}: did not finish in bounded time", case.name));
+            let result = tokio::time::timeout(
+                Duration::from_secs(20),
+                conformance::call(provider.as_ref(), request),
+            )
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "{vendor} {op} / {}: did not finish in bounded time",
+                    case.name
+                )
+            });
             let seen = sandbox.count(method, path);
-            let want = match op.retry_safety() {
-                RetrySafety::Idempotent => case.attempts.0,
-                _ => case.attempts.1,
+            let (want, expect) = match op.retry_safety() {
+                RetrySafety::Idempotent => (case.attempts.0, case.expect),
+                _ => (case.attempts.1, case.expect_money.unwrap_or(case.expect)),
             };
             checked += 1;
-            if !check(case.expect, &result) || seen != want {
+            if !check(expect, &result) || seen != want {
                 failures.push(format!(
-                    "{vendor} {op} / {}: expected {:?} after {want} attempt(s), got {:?} after {seen}",
-                    case.name, case.expect, result.as_ref().map_err(ToString::to_string)
+                    "{vendor} {op} / {}: expected {expect:?} after {want} attempt(s), got {:?} after {seen}",
+                    case.name, result.as_ref().map_err(ToString::to_string)
                 ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn with_timeout(request: conformance::Request, timeout: Option<Duration>) -> conformance::Request {
@@ -178,14 +347,26 @@ async fn connect_refused_is_a_transport_error_for_every_operation() {
         sandbox.reset();
         let request = valid_request(&sandbox, vendor, op).await;
         let provider = provider(vendor, &closed, http_config());
-        let err = conformance::call(provider.as_ref(), request).await.unwrap_err();
-        assert!(matches!(err, Error::Transport { maybe_sent: false, .. }), "{vendor} {op}: {err:?}");
+        let err = conformance::call(provider.as_ref(), request)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Transport {
+                    maybe_sent: false,
+                    ..
+                }
+            ),
+            "{vendor} {op}: {err:?}"
+        );
         assert!(err.is_retryable() && !err.may_have_been_sent());
     }
 }
 
-/// A server that accepts connections and closes them at once, before reading anything:
-/// the request may or may not have been written, so money-moving calls are not resent.
+/// A server that accepts connections and closes them at once, before reading anything.
+/// The client has written its request by then (the connection was up), so a money-moving
+/// call must not be resent; reads are retried.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_before_the_request_is_read() {
     use std::sync::Arc;
@@ -202,17 +383,29 @@ async fn reset_before_the_request_is_read() {
             loop {
                 if let Ok((stream, _)) = listener.accept().await {
                     counter.fetch_add(1, Ordering::SeqCst);
-                    let _ = stream.set_linger(Some(Duration::ZERO));
                     drop(stream);
                 }
             }
         });
         let provider = provider(vendor, &format!("http://{addr}"), http_config());
-        let err = conformance::call(provider.as_ref(), request).await.unwrap_err();
+        let err = conformance::call(provider.as_ref(), request)
+            .await
+            .unwrap_err();
         server.abort();
-        assert!(matches!(err, Error::Transport { .. }), "{vendor} {op}: {err:?}");
-        let want = if op.retry_safety() == RetrySafety::Idempotent { RETRIES as usize + 1 } else { 1 };
-        assert_eq!(accepted.load(Ordering::SeqCst), want, "{vendor} {op}: connections");
+        assert!(
+            matches!(err, Error::Transport { .. }),
+            "{vendor} {op}: {err:?}"
+        );
+        let want = if op.retry_safety() == RetrySafety::Idempotent {
+            RETRIES as usize + 1
+        } else {
+            1
+        };
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            want,
+            "{vendor} {op}: connections; {err:?}"
+        );
     }
 }
 
@@ -224,18 +417,39 @@ async fn client_total_timeout_bounds_every_operation() {
         let request = valid_request(&sandbox, vendor, op).await;
         let (method, path) = route(op);
         sandbox.inject(Fault::on(method, path).delay(Duration::from_secs(5)));
-        let provider = provider(vendor, &sandbox.base_url(), http_config().with_timeout(Duration::from_millis(250)));
+        let provider = provider(
+            vendor,
+            &sandbox.base_url(),
+            http_config().with_timeout(Duration::from_millis(250)),
+        );
         let started = std::time::Instant::now();
-        let err = conformance::call(provider.as_ref(), request).await.unwrap_err();
-        assert!(matches!(err, Error::Timeout { .. }), "{vendor} {op}: {err:?}");
-        assert!(started.elapsed() < Duration::from_secs(4), "{vendor} {op}: bounded");
-        assert_eq!(sandbox.count(method, path), 1, "{vendor} {op}: timeouts are never retried");
+        let err = conformance::call(provider.as_ref(), request)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Timeout { .. }),
+            "{vendor} {op}: {err:?}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "{vendor} {op}: bounded"
+        );
+        assert_eq!(
+            sandbox.count(method, path),
+            1,
+            "{vendor} {op}: timeouts are never retried"
+        );
     }
 }
 
 #[test]
 fn money_moving_operations_are_not_idempotent() {
-    for op in [Operation::AddPaymentMethod, Operation::CreatePaymentIntent, Operation::UpdatePaymentInfo, Operation::SettleChargesFromCredit] {
+    for op in [
+        Operation::AddPaymentMethod,
+        Operation::CreatePaymentIntent,
+        Operation::UpdatePaymentInfo,
+        Operation::SettleChargesFromCredit,
+    ] {
         assert_eq!(op.retry_safety(), RetrySafety::NotIdempotent, "{op}");
     }
 }

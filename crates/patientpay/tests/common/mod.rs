@@ -77,15 +77,28 @@ pub fn route(op: Operation) -> (&'static str, &'static str) {
         Operation::CreatePaymentIntent => ("POST", "/api/v1/payments/intent"),
         Operation::UpdatePaymentInfo => ("POST", "/api/v1/users"),
         Operation::VerifyPatientBalance => ("POST", "/billing/payment-link/verify-patient"),
-        Operation::SettleChargesFromCredit => ("POST", "/billing/payment-terminal/charge/create-patient-credit-settled"),
+        Operation::SettleChargesFromCredit => (
+            "POST",
+            "/billing/payment-terminal/charge/create-patient-credit-settled",
+        ),
         _ => panic!("no route for {op}"),
     }
 }
 
 pub fn decoda_patient() -> VerifyPatient {
     let seed = patientpay_sandbox::Seed::default();
-    let p = seed.decoda.patients.iter().find(|p| !p.credits.is_empty()).expect("a seeded patient with credit");
-    VerifyPatient::new(p.id.clone(), p.last_name.clone(), p.phone.clone(), parse_date("dob", &p.date_of_birth).expect("seeded dob"))
+    let p = seed
+        .decoda
+        .patients
+        .iter()
+        .find(|p| !p.credits.is_empty())
+        .expect("a seeded patient with credit");
+    VerifyPatient::new(
+        p.id.clone(),
+        p.last_name.clone(),
+        p.phone.clone(),
+        parse_date("dob", &p.date_of_birth).expect("seeded dob"),
+    )
 }
 
 /// A valid request for `op`, prepared against the sandbox's current state (for remove and
@@ -98,25 +111,44 @@ pub async fn valid_request(sandbox: &Sandbox, vendor: &str, op: Operation) -> co
         Operation::AddPaymentMethod => Request::Add(AddPaymentMethod::new("pm_card_visa")),
         Operation::RemovePaymentMethod => {
             let p = provider(vendor, &sandbox.base_url(), http_config());
-            let methods = p.list_payment_methods(ListPaymentMethods::new()).await.expect("list for remove");
-            let id = methods.iter().find_map(|m| m.id.clone()).expect("a saved method with an id");
+            let methods = p
+                .list_payment_methods(ListPaymentMethods::new())
+                .await
+                .expect("list for remove");
+            let id = methods
+                .iter()
+                .find_map(|m| m.id.clone())
+                .expect("a saved method with an id");
             Request::Remove(RemovePaymentMethod::new(id))
         }
         Operation::CreatePaymentIntent => Request::Intent(
-            CreatePaymentIntent::new(usd(1999)).with_payment_method_types([PaymentMethodType::Card]),
+            CreatePaymentIntent::new(usd(1999))
+                .with_payment_method_types([PaymentMethodType::Card]),
         ),
         Operation::UpdatePaymentInfo => Request::Update(UpdatePaymentInfo::new(
             "john@example.com",
             "seti_1SNZDLKAXrtjbq2duGldHsHf",
             "nmi_tok_123",
-            Address::new("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500", "US"),
+            Address::new(
+                "1600 Pennsylvania Avenue NW",
+                "Washington",
+                "DC",
+                "20500",
+                "US",
+            ),
         )),
         Operation::VerifyPatientBalance => Request::Verify(decoda_patient()),
         Operation::SettleChargesFromCredit => {
             let p = provider(vendor, &sandbox.base_url(), http_config());
-            let balance = p.verify_patient_balance(decoda_patient()).await.expect("verify for settle");
-            let charges: Vec<Charge> =
-                balance.charges.into_iter().filter(|c| c.total_outstanding.is_positive()).collect();
+            let balance = p
+                .verify_patient_balance(decoda_patient())
+                .await
+                .expect("verify for settle");
+            let charges: Vec<Charge> = balance
+                .charges
+                .into_iter()
+                .filter(|c| c.total_outstanding.is_positive())
+                .collect();
             Request::Settle(SettleChargesFromCredit::new(usd(100), charges))
         }
         _ => panic!("no request for {op}"),
