@@ -50,7 +50,10 @@ impl fmt::Debug for DecodaBuilder {
             .field("tenant", &self.tenant.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url)
             .field("http_config", &self.http_config)
-            .field("http_client", &self.http_client.as_ref().map(|_| "<shared>"))
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "<shared>"),
+            )
             .finish()
     }
 }
@@ -71,10 +74,10 @@ impl DecodaBuilder {
         if let Ok(tenant) = std::env::var(ENV_TENANT) {
             builder = builder.with_tenant(tenant);
         }
-        if let Ok(url) = std::env::var(ENV_BASE_URL) {
-            if !url.trim().is_empty() {
-                builder = builder.with_base_url(url);
-            }
+        if let Ok(url) = std::env::var(ENV_BASE_URL)
+            && !url.trim().is_empty()
+        {
+            builder = builder.with_base_url(url);
         }
         builder
     }
@@ -122,10 +125,11 @@ impl DecodaBuilder {
         let tenant = require_secret(ENV_TENANT, self.tenant)?;
         let api_key_header = sensitive_header(ENV_API_KEY, "", &api_key)?;
         let tenant_header = sensitive_header(ENV_TENANT, "", &tenant)?;
-        let base_url = BaseUrl::parse(self.base_url.as_deref().unwrap_or(PRODUCTION_BASE_URL)).map_err(|e| match e {
-            Error::Config { reason, .. } => Error::config(ENV_BASE_URL, reason),
-            other => other,
-        })?;
+        let base_url = BaseUrl::parse(self.base_url.as_deref().unwrap_or(PRODUCTION_BASE_URL))
+            .map_err(|e| match e {
+                Error::Config { reason, .. } => Error::config(ENV_BASE_URL, reason),
+                other => other,
+            })?;
         let http = match self.http_client {
             Some(client) => client,
             None => HttpClient::new(self.http_config.unwrap_or_default())?,
@@ -154,24 +158,46 @@ mod tests {
     #[test]
     fn missing_settings_are_named() {
         let e = DecodaBuilder::new().with_tenant("t").build().unwrap_err();
-        assert!(matches!(&e, Error::Config { setting, .. } if setting == "DECODA_API_KEY"), "{e}");
-        let e = DecodaBuilder::new().with_api_key("k").with_tenant("  ").build().unwrap_err();
-        assert!(matches!(&e, Error::Config { setting, .. } if setting == "DECODA_TENANT"), "{e}");
+        assert!(
+            matches!(&e, Error::Config { setting, .. } if setting == "DECODA_API_KEY"),
+            "{e}"
+        );
+        let e = DecodaBuilder::new()
+            .with_api_key("k")
+            .with_tenant("  ")
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&e, Error::Config { setting, .. } if setting == "DECODA_TENANT"),
+            "{e}"
+        );
         let e = DecodaBuilder::new()
             .with_api_key("k")
             .with_tenant("t")
             .with_base_url("http://api.decodahealth.com")
             .build()
             .unwrap_err();
-        assert!(matches!(&e, Error::Config { setting, .. } if setting == "DECODA_BASE_URL"), "{e}");
-        let e = DecodaBuilder::new().with_api_key("bad\nkey-SECRET").with_tenant("t").build().unwrap_err();
-        assert!(matches!(&e, Error::Config { setting, .. } if setting == "DECODA_API_KEY"), "{e}");
+        assert!(
+            matches!(&e, Error::Config { setting, .. } if setting == "DECODA_BASE_URL"),
+            "{e}"
+        );
+        let e = DecodaBuilder::new()
+            .with_api_key("bad\nkey-SECRET")
+            .with_tenant("t")
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&e, Error::Config { setting, .. } if setting == "DECODA_API_KEY"),
+            "{e}"
+        );
         assert!(!e.to_string().contains("SECRET"));
     }
 
     #[test]
     fn debug_hides_secrets() {
-        let b = DecodaBuilder::new().with_api_key("key-SECRET-1").with_tenant("tenant-SECRET-2");
+        let b = DecodaBuilder::new()
+            .with_api_key("key-SECRET-1")
+            .with_tenant("tenant-SECRET-2");
         let dbg = format!("{b:?}");
         assert!(!dbg.contains("SECRET"), "{dbg}");
         let client = b.with_base_url("http://127.0.0.1:9").build().unwrap();
@@ -182,7 +208,11 @@ mod tests {
 
     #[test]
     fn production_is_the_default() {
-        let client = DecodaBuilder::new().with_api_key("k").with_tenant("t").build().unwrap();
+        let client = DecodaBuilder::new()
+            .with_api_key("k")
+            .with_tenant("t")
+            .build()
+            .unwrap();
         assert_eq!(client.base_url().as_str(), "https://api.decodahealth.com/");
     }
 }

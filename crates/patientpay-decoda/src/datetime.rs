@@ -79,7 +79,9 @@ pub(crate) fn parse_datetime(text: &str) -> Option<OffsetDateTime> {
         [sign @ (b'+' | b'-'), tail @ ..] => {
             let (h, m) = match tail {
                 [h1, h2] => (digits(&[*h1, *h2])?, 0),
-                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?),
+                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => {
+                    (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?)
+                }
                 _ => return None,
             };
             if h > 23 || m > 59 {
@@ -115,7 +117,9 @@ impl<'de> Visitor<'de> for DateTimeVisitor {
             Some(dt) => Ok(Some(dt)),
             None if self.lenient => Ok(None),
             // Never echo the value: it names the field's expectation only.
-            None => Err(E::custom("invalid date-time, expected RFC 3339 or ISO 8601 text")),
+            None => Err(E::custom(
+                "invalid date-time, expected RFC 3339 or ISO 8601 text",
+            )),
         }
     }
 
@@ -167,7 +171,10 @@ impl<'de> Visitor<'de> for DateVisitor {
 pub(crate) mod required {
     use super::*;
 
-    pub(crate) fn serialize<S: Serializer>(value: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(
+        value: &OffsetDateTime,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         let text = format_datetime(value).map_err(serde::ser::Error::custom)?;
         s.serialize_str(&text)
     }
@@ -182,14 +189,19 @@ pub(crate) mod required {
 pub(crate) mod nullable {
     use super::*;
 
-    pub(crate) fn serialize<S: Serializer>(value: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<OffsetDateTime>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(v) => required::serialize(v, s),
             None => s.serialize_none(),
         }
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
         d.deserialize_option(DateTimeVisitor { lenient: true })
     }
 }
@@ -220,22 +232,34 @@ mod tests {
 
     #[test]
     fn parses_fastapi_forms() {
-        assert_eq!(parse_datetime("2023-11-07T05:31:56Z"), Some(datetime!(2023-11-07 05:31:56 UTC)));
+        assert_eq!(
+            parse_datetime("2023-11-07T05:31:56Z"),
+            Some(datetime!(2023-11-07 05:31:56 UTC))
+        );
         assert_eq!(
             parse_datetime("2023-11-07T05:31:56.123456"),
             Some(datetime!(2023-11-07 05:31:56.123456 UTC))
         );
-        assert_eq!(parse_datetime("2023-11-07T05:31:56+00:00"), Some(datetime!(2023-11-07 05:31:56 UTC)));
+        assert_eq!(
+            parse_datetime("2023-11-07T05:31:56+00:00"),
+            Some(datetime!(2023-11-07 05:31:56 UTC))
+        );
         assert_eq!(
             parse_datetime("2023-11-07T05:31:56.5-05:00"),
             Some(datetime!(2023-11-07 05:31:56.5 -5))
         );
-        assert_eq!(parse_datetime("2023-11-07 05:31:56+0530"), Some(datetime!(2023-11-07 05:31:56 +5:30)));
+        assert_eq!(
+            parse_datetime("2023-11-07 05:31:56+0530"),
+            Some(datetime!(2023-11-07 05:31:56 +5:30))
+        );
         assert_eq!(
             parse_datetime("2023-11-07T05:31:56.1234567891234"),
             Some(datetime!(2023-11-07 05:31:56.123456789 UTC))
         );
-        assert_eq!(parse_datetime("2023-11-07T05:31:56+02"), Some(datetime!(2023-11-07 05:31:56 +2)));
+        assert_eq!(
+            parse_datetime("2023-11-07T05:31:56+02"),
+            Some(datetime!(2023-11-07 05:31:56 +2))
+        );
     }
 
     #[test]
@@ -254,7 +278,10 @@ mod tests {
         ] {
             assert_eq!(parse_datetime(bad), None, "{bad}");
         }
-        assert_eq!(parse_date("2024-02-29"), Some(time::macros::date!(2024 - 02 - 29)));
+        assert_eq!(
+            parse_date("2024-02-29"),
+            Some(time::macros::date!(2024 - 02 - 29))
+        );
         assert_eq!(parse_date("2023-02-29"), None);
         assert_eq!(parse_date("12/25/2023"), None);
     }
@@ -271,13 +298,18 @@ mod tests {
 
     #[test]
     fn required_fails_nullable_drops() {
-        let p: Probe =
-            serde_json::from_str(r#"{"at":"2023-11-07T05:31:56","maybe":"soon","dob":"1990-13-01"}"#).unwrap();
+        let p: Probe = serde_json::from_str(
+            r#"{"at":"2023-11-07T05:31:56","maybe":"soon","dob":"1990-13-01"}"#,
+        )
+        .unwrap();
         assert_eq!(p.maybe, None);
         assert_eq!(p.dob, None);
-        let p: Probe = serde_json::from_str(r#"{"at":"2023-11-07T05:31:56Z","maybe":null}"#).unwrap();
+        let p: Probe =
+            serde_json::from_str(r#"{"at":"2023-11-07T05:31:56Z","maybe":null}"#).unwrap();
         assert_eq!(p.maybe, None);
-        let err = serde_json::from_str::<Probe>(r#"{"at":"Jane-Secret"}"#).unwrap_err().to_string();
+        let err = serde_json::from_str::<Probe>(r#"{"at":"Jane-Secret"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("Jane"), "{err}");
         assert!(serde_json::from_str::<Probe>(r#"{"at":null}"#).is_err());
         assert!(serde_json::from_str::<Probe>(r#"{"at":5}"#).is_err());

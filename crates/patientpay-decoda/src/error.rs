@@ -59,7 +59,11 @@ pub(crate) fn message_from_json(body: &Value) -> Option<String> {
     match detail {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         Value::Array(items) => {
-            let mut parts: Vec<String> = items.iter().take(MAX_LISTED).filter_map(validation_pair).collect();
+            let mut parts: Vec<String> = items
+                .iter()
+                .take(MAX_LISTED)
+                .filter_map(validation_pair)
+                .collect();
             if parts.is_empty() {
                 return None;
             }
@@ -90,7 +94,11 @@ fn validation_pair(item: &Value) -> Option<String> {
                 .join(".")
         })
         .unwrap_or_default();
-    Some(if loc.is_empty() { msg.to_owned() } else { format!("{loc}: {msg}") })
+    Some(if loc.is_empty() {
+        msg.to_owned()
+    } else {
+        format!("{loc}: {msg}")
+    })
 }
 
 #[cfg(test)]
@@ -103,7 +111,13 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(http::header::CONTENT_TYPE, content_type.parse().unwrap());
         headers.insert("x-request-id", "req-7".parse().unwrap());
-        VendorResponse::from_parts("decoda", Operation::VerifyPatientBalance, status, headers, body.to_owned())
+        VendorResponse::from_parts(
+            "decoda",
+            Operation::VerifyPatientBalance,
+            status,
+            headers,
+            body.to_owned(),
+        )
     }
 
     #[test]
@@ -125,36 +139,75 @@ mod tests {
 
     #[test]
     fn detail_strings_and_statuses() {
-        let e = vendor_error(&resp(401, "application/json", r#"{"detail":"Invalid API key or tenant"}"#));
-        assert!(matches!(&e, Error::Auth { status: 401, message: Some(m), .. } if m == "Invalid API key or tenant"));
+        let e = vendor_error(&resp(
+            401,
+            "application/json",
+            r#"{"detail":"Invalid API key or tenant"}"#,
+        ));
+        assert!(
+            matches!(&e, Error::Auth { status: 401, message: Some(m), .. } if m == "Invalid API key or tenant")
+        );
         let e = vendor_error(&resp(403, "application/json", r#"{"detail":"Forbidden"}"#));
         assert!(matches!(e, Error::Auth { status: 403, .. }));
-        let e = vendor_error(&resp(404, "application/json", r#"{"detail":"Patient verification failed"}"#));
-        assert!(matches!(&e, Error::Vendor { status: 404, message, .. } if message == "Patient verification failed"));
-        let e = vendor_error(&resp(429, "application/json", r#"{"detail":"Too Many Requests"}"#));
+        let e = vendor_error(&resp(
+            404,
+            "application/json",
+            r#"{"detail":"Patient verification failed"}"#,
+        ));
+        assert!(
+            matches!(&e, Error::Vendor { status: 404, message, .. } if message == "Patient verification failed")
+        );
+        let e = vendor_error(&resp(
+            429,
+            "application/json",
+            r#"{"detail":"Too Many Requests"}"#,
+        ));
         assert!(matches!(e, Error::RateLimited { .. }));
         // Any content type, text bodies, HTML pages, empty bodies.
-        let e = vendor_error(&resp(400, "text/plain", r#"{"detail":"Insufficient credit balance"}"#));
+        let e = vendor_error(&resp(
+            400,
+            "text/plain",
+            r#"{"detail":"Insufficient credit balance"}"#,
+        ));
         assert!(e.to_string().contains("Insufficient credit balance"), "{e}");
         let e = vendor_error(&resp(502, "text/plain", "upstream connect error\nmore"));
-        assert!(e.to_string().ends_with("HTTP 502: upstream connect error (request id req-7)"), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("HTTP 502: upstream connect error (request id req-7)"),
+            "{e}"
+        );
         let e = vendor_error(&resp(503, "text/html", "<html>down</html>"));
         assert!(e.to_string().contains("Service Unavailable"), "{e}");
         let e = vendor_error(&resp(500, "application/json", ""));
         assert!(e.to_string().contains("Internal Server Error"), "{e}");
-        let e = vendor_error(&resp(400, "application/json", r#"{"detail":[{"input":"Jane"}]}"#));
-        assert!(matches!(&e, Error::Vendor { message, .. } if message == "Bad Request"), "{e:?}");
+        let e = vendor_error(&resp(
+            400,
+            "application/json",
+            r#"{"detail":[{"input":"Jane"}]}"#,
+        ));
+        assert!(
+            matches!(&e, Error::Vendor { message, .. } if message == "Bad Request"),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn phones_in_vendor_text_are_scrubbed() {
-        let e = vendor_error(&resp(404, "application/json", r#"{"detail":"No patient with phone +1 415 555 2671"}"#));
+        let e = vendor_error(&resp(
+            404,
+            "application/json",
+            r#"{"detail":"No patient with phone +1 415 555 2671"}"#,
+        ));
         assert!(!e.to_string().contains("555"), "{e}");
     }
 
     #[test]
     fn request_phi_is_hidden() {
-        let r = resp(404, "text/plain", "No patient RIVERA born 1985-04-12 (Rivera) é");
+        let r = resp(
+            404,
+            "text/plain",
+            "No patient RIVERA born 1985-04-12 (Rivera) é",
+        );
         let e = vendor_error_hiding(&r, &["Rivera", "1985-04-12", " "]);
         assert_eq!(
             e.to_string().split(" (request id").next().unwrap(),

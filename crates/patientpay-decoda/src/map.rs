@@ -11,8 +11,8 @@
 //!   `ChargeItem` does not have them.
 
 use patientpay_core::domain::{
-    Charge, ChargeItem, ChargeStatus, PartialAddress, Patient, PatientBalance, Payment, PaymentStatus,
-    SettleChargesFromCredit, VendorData, VerifyPatient,
+    Charge, ChargeItem, ChargeStatus, PartialAddress, Patient, PatientBalance, Payment,
+    PaymentStatus, SettleChargesFromCredit, VendorData, VerifyPatient,
 };
 use patientpay_core::{Currency, Error, Money, Result};
 use serde_json::{Map, Value};
@@ -23,7 +23,16 @@ use crate::wire;
 pub const DECODA_CURRENCY: Currency = Currency::USD;
 
 /// Charge keys the unified [`Charge`] names itself (they win over `vendor_data`).
-const CHARGE_KEYS: &[&str] = &["id", "patientId", "total", "totalOutstanding", "status", "description", "createdDate", "items"];
+const CHARGE_KEYS: &[&str] = &[
+    "id",
+    "patientId",
+    "total",
+    "totalOutstanding",
+    "status",
+    "description",
+    "createdDate",
+    "items",
+];
 /// Item keys the unified [`ChargeItem`] names itself.
 const ITEM_KEYS: &[&str] = &["id", "name", "quantity", "price"];
 /// Nullable keys whose absence means a non-null default: a `null` must be kept.
@@ -49,8 +58,13 @@ pub fn verify_to_wire(request: &VerifyPatient) -> wire::VerifyPatient {
 /// A description (no values) when the amounts overflow.
 pub fn balance_from_wire(details: wire::PaymentLinkDetails) -> Result<PatientBalance, String> {
     let patient = patient_from_wire(&details.patient);
-    let charges = details.charges.into_iter().map(charge_from_wire).collect::<Result<Vec<_>, _>>()?;
-    PatientBalance::new(patient, charges, details.payment_link, DECODA_CURRENCY).map_err(|e| e.to_string())
+    let charges = details
+        .charges
+        .into_iter()
+        .map(charge_from_wire)
+        .collect::<Result<Vec<_>, _>>()?;
+    PatientBalance::new(patient, charges, details.payment_link, DECODA_CURRENCY)
+        .map_err(|e| e.to_string())
 }
 
 /// The unified patient of a `PatientSummary`.
@@ -61,10 +75,19 @@ pub fn patient_from_wire(p: &wire::PatientSummary) -> Patient {
     patient.email.clone_from(&p.email);
     patient.phone.clone_from(&p.phone_number);
     patient.date_of_birth = p.date_of_birth;
-    patient.credit_balance = p.credit_balance.map(|c| Money::from_minor(c, DECODA_CURRENCY));
-    let any_address = [&p.address, &p.address_line_two, &p.city, &p.state, &p.zip_code, &p.country]
-        .iter()
-        .any(|f| f.is_some());
+    patient.credit_balance = p
+        .credit_balance
+        .map(|c| Money::from_minor(c, DECODA_CURRENCY));
+    let any_address = [
+        &p.address,
+        &p.address_line_two,
+        &p.city,
+        &p.state,
+        &p.zip_code,
+        &p.country,
+    ]
+    .iter()
+    .any(|f| f.is_some());
     if any_address {
         let mut a = PartialAddress::default();
         a.line1.clone_from(&p.address);
@@ -95,7 +118,10 @@ pub fn charge_from_wire(mut c: wire::ChargeDetailWithItems) -> Result<Charge, St
     charge.id = c.id.take();
     charge.description = c.description.take();
     charge.created_at = c.created_date;
-    charge.items = items.into_iter().map(item_from_wire).collect::<Result<Vec<_>, _>>()?;
+    charge.items = items
+        .into_iter()
+        .map(item_from_wire)
+        .collect::<Result<Vec<_>, _>>()?;
     charge.vendor_data = vendor_data(&c, CHARGE_KEYS)?;
     charge.vendor_data.0.remove("patient");
     Ok(charge)
@@ -111,12 +137,16 @@ fn item_from_wire(mut i: wire::ChargeItemDetail) -> Result<ChargeItem, String> {
 
 /// `value`'s JSON object without `named` keys and without `null`s that mean "absent".
 fn vendor_data<T: serde::Serialize>(value: &T, named: &[&str]) -> Result<VendorData, String> {
-    let Value::Object(map) = serde_json::to_value(value).map_err(|e| format!("cannot keep vendor fields: {e}"))? else {
+    let Value::Object(map) =
+        serde_json::to_value(value).map_err(|e| format!("cannot keep vendor fields: {e}"))?
+    else {
         return Err("cannot keep vendor fields: not an object".to_owned());
     };
     let kept: Map<String, Value> = map
         .into_iter()
-        .filter(|(k, v)| !named.contains(&k.as_str()) && (!v.is_null() || NULL_MEANS_NULL.contains(&k.as_str())))
+        .filter(|(k, v)| {
+            !named.contains(&k.as_str()) && (!v.is_null() || NULL_MEANS_NULL.contains(&k.as_str()))
+        })
         .collect();
     Ok(VendorData(kept))
 }
@@ -133,13 +163,23 @@ pub fn check_settle(request: &SettleChargesFromCredit) -> Result<()> {
     if request.amount.currency() != DECODA_CURRENCY {
         return Err(Error::invalid_input(
             "amount",
-            format!("Decoda settles in {DECODA_CURRENCY}, not {}", request.amount.currency()),
+            format!(
+                "Decoda settles in {DECODA_CURRENCY}, not {}",
+                request.amount.currency()
+            ),
         ));
     }
-    let first = request.charges.first().map(|c| c.patient_id.as_str()).unwrap_or_default();
+    let first = request
+        .charges
+        .first()
+        .map(|c| c.patient_id.as_str())
+        .unwrap_or_default();
     for (i, c) in request.charges.iter().enumerate() {
         if c.patient_id.trim().is_empty() {
-            return Err(Error::invalid_input(format!("charges[{i}].patient_id"), "must not be empty"));
+            return Err(Error::invalid_input(
+                format!("charges[{i}].patient_id"),
+                "must not be empty",
+            ));
         }
         if c.patient_id != first {
             return Err(Error::invalid_input(
@@ -148,10 +188,16 @@ pub fn check_settle(request: &SettleChargesFromCredit) -> Result<()> {
             ));
         }
         if c.total.currency() != DECODA_CURRENCY {
-            return Err(Error::invalid_input(format!("charges[{i}].total"), format!("must be in {DECODA_CURRENCY}")));
+            return Err(Error::invalid_input(
+                format!("charges[{i}].total"),
+                format!("must be in {DECODA_CURRENCY}"),
+            ));
         }
         if c.total_outstanding.minor_units() < 0 {
-            return Err(Error::invalid_input(format!("charges[{i}].total_outstanding"), "must not be negative"));
+            return Err(Error::invalid_input(
+                format!("charges[{i}].total_outstanding"),
+                "must not be negative",
+            ));
         }
         for (j, item) in c.items.iter().enumerate() {
             if item.unit_price.currency() != DECODA_CURRENCY {
@@ -170,14 +216,19 @@ pub fn check_settle(request: &SettleChargesFromCredit) -> Result<()> {
 /// # Errors
 /// [`Error::InvalidInput`] naming `charges[i]` when a charge's `vendor_data` does not have
 /// Decoda's shape.
-pub fn settle_to_wire(request: &SettleChargesFromCredit) -> Result<(wire::SettleQuery, Vec<wire::ChargeDetailInput>)> {
+pub fn settle_to_wire(
+    request: &SettleChargesFromCredit,
+) -> Result<(wire::SettleQuery, Vec<wire::ChargeDetailInput>)> {
     let body = request
         .charges
         .iter()
         .enumerate()
         .map(|(i, c)| charge_to_wire(i, c))
         .collect::<Result<Vec<_>>>()?;
-    Ok((wire::SettleQuery::new(request.amount.minor_units(), request.credit_ids.clone()), body))
+    Ok((
+        wire::SettleQuery::new(request.amount.minor_units(), request.credit_ids.clone()),
+        body,
+    ))
 }
 
 /// A unified charge back into Decoda's `ChargeDetail-Input`.
@@ -190,7 +241,10 @@ pub fn charge_to_wire(index: usize, c: &Charge) -> Result<wire::ChargeDetailInpu
     map.insert("id".into(), opt(&c.id));
     map.insert("patientId".into(), Value::String(c.patient_id.clone()));
     map.insert("total".into(), Value::from(c.total.minor_units()));
-    map.insert("totalOutstanding".into(), Value::from(c.total_outstanding.minor_units()));
+    map.insert(
+        "totalOutstanding".into(),
+        Value::from(c.total_outstanding.minor_units()),
+    );
     map.insert("status".into(), Value::String(c.status.as_str().to_owned()));
     map.insert("description".into(), opt(&c.description));
     map.remove("createdDate");
@@ -207,9 +261,13 @@ pub fn charge_to_wire(index: usize, c: &Charge) -> Result<wire::ChargeDetailInpu
         })
         .collect();
     map.insert("items".into(), Value::Array(items));
-    let mut wire: wire::ChargeDetailInput = serde_json::from_value(Value::Object(map)).map_err(|e| {
-        Error::invalid_input(format!("charges[{index}]"), format!("vendor_data is not a Decoda charge: {}", describe(&e)))
-    })?;
+    let mut wire: wire::ChargeDetailInput =
+        serde_json::from_value(Value::Object(map)).map_err(|e| {
+            Error::invalid_input(
+                format!("charges[{index}]"),
+                format!("vendor_data is not a Decoda charge: {}", describe(&e)),
+            )
+        })?;
     wire.created_date = c.created_at;
     Ok(wire)
 }
@@ -218,7 +276,10 @@ pub fn charge_to_wire(index: usize, c: &Charge) -> Result<wire::ChargeDetailInpu
 fn describe(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     if msg.starts_with("missing field") {
-        msg.split(" at line ").next().unwrap_or("missing field").to_owned()
+        msg.split(" at line ")
+            .next()
+            .unwrap_or("missing field")
+            .to_owned()
     } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
         let expected = msg.split(", expected ").nth(1).unwrap_or("another value");
         format!("a field has the wrong type, expected {expected}")
@@ -232,9 +293,13 @@ fn describe(e: &serde_json::Error) -> String {
 /// # Errors
 /// A description when the currency is not an ISO 4217 code this crate knows.
 pub fn payment_from_wire(p: wire::PaymentSummary) -> Result<Payment, String> {
-    let currency =
-        Currency::from_code(&p.currency).map_err(|_| "`currency`: unknown ISO 4217 currency code".to_owned())?;
-    let mut payment = Payment::new(p.id, PaymentStatus::from_wire(p.status.as_str()), Money::from_minor(p.amount, currency));
+    let currency = Currency::from_code(&p.currency)
+        .map_err(|_| "`currency`: unknown ISO 4217 currency code".to_owned())?;
+    let mut payment = Payment::new(
+        p.id,
+        PaymentStatus::from_wire(p.status.as_str()),
+        Money::from_minor(p.amount, currency),
+    );
     payment.fee = Some(Money::from_minor(p.fee, currency));
     payment.fee_to_patient = Some(Money::from_minor(p.fee_to_patient, currency));
     payment.medium = Some(p.payment_medium);
@@ -277,11 +342,22 @@ mod tests {
         assert_eq!(charge.total, usd(5000));
         assert_eq!(charge.total_outstanding, usd(3000));
         assert_eq!(charge.status, ChargeStatus::Outstanding);
-        assert_eq!(charge.created_at, Some(datetime!(2024-01-15 10:00:00.123456 UTC)));
+        assert_eq!(
+            charge.created_at,
+            Some(datetime!(2024-01-15 10:00:00.123456 UTC))
+        );
         assert_eq!(charge.items[0].unit_price, usd(2500));
         assert_eq!(charge.items[0].quantity, 2);
         let keys: Vec<&str> = charge.vendor_data.0.keys().map(String::as_str).collect();
-        for k in ["ruleSetId", "meta", "payments", "tips", "adjustments", "discountAmount", "discountPercentage"] {
+        for k in [
+            "ruleSetId",
+            "meta",
+            "payments",
+            "tips",
+            "adjustments",
+            "discountAmount",
+            "discountPercentage",
+        ] {
             assert!(keys.contains(&k), "{k} missing from {keys:?}");
         }
         for k in ["patient", "id", "total", "items", "externalId"] {
@@ -307,7 +383,10 @@ mod tests {
         assert_eq!(input.tips, wire_charge.tips);
         assert!(input.patient.is_none());
         let body = serde_json::to_value(&input).unwrap();
-        assert!(body["items"][0].get("saleDate").is_none(), "output-only item fields are dropped");
+        assert!(
+            body["items"][0].get("saleDate").is_none(),
+            "output-only item fields are dropped"
+        );
         assert_eq!(body["meta"]["visit"], "v1");
     }
 
@@ -323,7 +402,10 @@ mod tests {
     #[test]
     fn bad_vendor_data_names_the_charge() {
         let mut charge = Charge::new("p1", ChargeStatus::Outstanding, usd(1), usd(1));
-        charge.vendor_data.0.insert("payments".into(), Value::String("Jane Doe".into()));
+        charge
+            .vendor_data
+            .0
+            .insert("payments".into(), Value::String("Jane Doe".into()));
         let e = charge_to_wire(3, &charge).unwrap_err();
         assert_eq!(e.invalid_field(), Some("charges[3]"));
         assert!(!e.to_string().contains("Jane"), "{e}");
@@ -339,16 +421,50 @@ mod tests {
         let c = Charge::new("p1", ChargeStatus::Outstanding, usd(100), usd(100));
         let eur = SettleChargesFromCredit::new(
             Money::from_minor(50, Currency::EUR),
-            vec![Charge::new("p1", ChargeStatus::Outstanding, Money::from_minor(100, Currency::EUR), Money::from_minor(100, Currency::EUR))],
+            vec![Charge::new(
+                "p1",
+                ChargeStatus::Outstanding,
+                Money::from_minor(100, Currency::EUR),
+                Money::from_minor(100, Currency::EUR),
+            )],
         );
-        assert_eq!(check_settle(&eur).unwrap_err().invalid_field(), Some("amount"));
-        let two = SettleChargesFromCredit::new(usd(50), vec![c.clone(), Charge::new("p2", ChargeStatus::Outstanding, usd(1), usd(1))]);
-        assert_eq!(check_settle(&two).unwrap_err().invalid_field(), Some("charges[1].patient_id"));
-        let blank = SettleChargesFromCredit::new(usd(50), vec![Charge::new(" ", ChargeStatus::Outstanding, usd(100), usd(100))]);
-        assert_eq!(check_settle(&blank).unwrap_err().invalid_field(), Some("charges[0].patient_id"));
+        assert_eq!(
+            check_settle(&eur).unwrap_err().invalid_field(),
+            Some("amount")
+        );
+        let two = SettleChargesFromCredit::new(
+            usd(50),
+            vec![
+                c.clone(),
+                Charge::new("p2", ChargeStatus::Outstanding, usd(1), usd(1)),
+            ],
+        );
+        assert_eq!(
+            check_settle(&two).unwrap_err().invalid_field(),
+            Some("charges[1].patient_id")
+        );
+        let blank = SettleChargesFromCredit::new(
+            usd(50),
+            vec![Charge::new(
+                " ",
+                ChargeStatus::Outstanding,
+                usd(100),
+                usd(100),
+            )],
+        );
+        assert_eq!(
+            check_settle(&blank).unwrap_err().invalid_field(),
+            Some("charges[0].patient_id")
+        );
         assert!(check_settle(&SettleChargesFromCredit::new(usd(50), vec![c.clone()])).is_ok());
-        let (query, body) = settle_to_wire(&SettleChargesFromCredit::new(usd(50), vec![c]).with_credit_ids(["cr_1", "cr_2"])).unwrap();
-        assert_eq!(query, wire::SettleQuery::new(50, vec!["cr_1".into(), "cr_2".into()]));
+        let (query, body) = settle_to_wire(
+            &SettleChargesFromCredit::new(usd(50), vec![c]).with_credit_ids(["cr_1", "cr_2"]),
+        )
+        .unwrap();
+        assert_eq!(
+            query,
+            wire::SettleQuery::new(50, vec!["cr_1".into(), "cr_2".into()])
+        );
         assert_eq!(body.len(), 1);
     }
 
@@ -368,10 +484,21 @@ mod tests {
         let patient = patient_from_wire(&p);
         assert_eq!(patient.credit_balance, Some(usd(7500)));
         assert_eq!(patient.date_of_birth, Some(date!(1990 - 01 - 05)));
-        assert_eq!(patient.address.as_ref().and_then(|a| a.postal_code.as_deref()), Some("94107"));
-        assert_eq!(patient.address.as_ref().and_then(|a| a.line1.as_deref()), None);
-        let none: wire::PatientSummary =
-            serde_json::from_str(r#"{"id":"pat_2","type":"PATIENT","createdDate":"2023-01-01T00:00:00Z"}"#).unwrap();
+        assert_eq!(
+            patient
+                .address
+                .as_ref()
+                .and_then(|a| a.postal_code.as_deref()),
+            Some("94107")
+        );
+        assert_eq!(
+            patient.address.as_ref().and_then(|a| a.line1.as_deref()),
+            None
+        );
+        let none: wire::PatientSummary = serde_json::from_str(
+            r#"{"id":"pat_2","type":"PATIENT","createdDate":"2023-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
         assert!(patient_from_wire(&none).address.is_none());
     }
 
@@ -384,7 +511,10 @@ mod tests {
         let pay = payment_from_wire(p).unwrap();
         assert_eq!(pay.amount, Money::from_minor(1999, Currency::CAD));
         assert_eq!(pay.fee, Some(Money::from_minor(30, Currency::CAD)));
-        assert_eq!(pay.fee_to_patient, Some(Money::from_minor(0, Currency::CAD)));
+        assert_eq!(
+            pay.fee_to_patient,
+            Some(Money::from_minor(0, Currency::CAD))
+        );
         assert_eq!(pay.medium.as_deref(), Some("CREDIT"));
         let p: wire::PaymentSummary = serde_json::from_str(
             r#"{"id":"pay_1","amount":1,"status":"NEW_STATE","paymentMedium":"CREDIT","createdDate":"2024-01-01T00:00:00Z","currency":"ZZZ"}"#,

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use http::header::HeaderName;
 use http::{HeaderValue, Method};
 use patientpay_core::domain::{
-    AddPaymentMethod, CallOptions, CreatePaymentIntent, ListPaymentMethods, PatientBalance, Payment,
-    PaymentInfoUpdated, PaymentIntent, RemovePaymentMethod, RemovedPaymentMethod, SavedPaymentMethod,
-    SettleChargesFromCredit, UpdatePaymentInfo, VerifyPatient,
+    AddPaymentMethod, CallOptions, CreatePaymentIntent, ListPaymentMethods, PatientBalance,
+    Payment, PaymentInfoUpdated, PaymentIntent, RemovePaymentMethod, RemovedPaymentMethod,
+    SavedPaymentMethod, SettleChargesFromCredit, UpdatePaymentInfo, VerifyPatient,
 };
 use patientpay_core::http::{BaseUrl, HttpClient, VendorRequest, VendorResponse};
 use patientpay_core::{Capabilities, Error, Operation, PaymentProvider, Result, async_trait};
@@ -21,11 +21,18 @@ use crate::{map, wire};
 pub const NAME: &str = "decoda";
 
 /// What Decoda supports.
-pub const CAPABILITIES: Capabilities =
-    Capabilities::from_operations(&[Operation::VerifyPatientBalance, Operation::SettleChargesFromCredit]);
+pub const CAPABILITIES: Capabilities = Capabilities::from_operations(&[
+    Operation::VerifyPatientBalance,
+    Operation::SettleChargesFromCredit,
+]);
 
 const VERIFY_PATH: &[&str] = &["billing", "payment-link", "verify-patient"];
-const SETTLE_PATH: &[&str] = &["billing", "payment-terminal", "charge", "create-patient-credit-settled"];
+const SETTLE_PATH: &[&str] = &[
+    "billing",
+    "payment-terminal",
+    "charge",
+    "create-patient-credit-settled",
+];
 
 static API_KEY: HeaderName = HeaderName::from_static("api-key");
 static TENANT: HeaderName = HeaderName::from_static("tenant");
@@ -60,7 +67,9 @@ impl fmt::Debug for Decoda {
 
 impl Decoda {
     pub(crate) fn from_inner(inner: Inner) -> Decoda {
-        Decoda { inner: Arc::new(inner) }
+        Decoda {
+            inner: Arc::new(inner),
+        }
     }
 
     /// The base URL requests go to.
@@ -68,7 +77,12 @@ impl Decoda {
         &self.inner.base_url
     }
 
-    fn request(&self, operation: Operation, path: &[&str], options: &CallOptions) -> Result<VendorRequest> {
+    fn request(
+        &self,
+        operation: Operation,
+        path: &[&str],
+        options: &CallOptions,
+    ) -> Result<VendorRequest> {
         let url = self.inner.base_url.endpoint(path)?;
         Ok(VendorRequest::new(NAME, operation, Method::POST, url)
             .header(API_KEY.clone(), self.inner.api_key_header.clone())
@@ -85,8 +99,13 @@ impl Decoda {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] if the body cannot be serialized.
-    pub fn verify_request(&self, body: &wire::VerifyPatient, options: &CallOptions) -> Result<VendorRequest> {
-        self.request(Operation::VerifyPatientBalance, VERIFY_PATH, options)?.json_body(body)
+    pub fn verify_request(
+        &self,
+        body: &wire::VerifyPatient,
+        options: &CallOptions,
+    ) -> Result<VendorRequest> {
+        self.request(Operation::VerifyPatientBalance, VERIFY_PATH, options)?
+            .json_body(body)
     }
 
     /// The settle request, as it would be sent: `?amount=<minor units>` and one
@@ -108,19 +127,28 @@ impl Decoda {
                 pairs.append_pair("credit_ids", id);
             }
         }
-        let mut req = VendorRequest::new(NAME, Operation::SettleChargesFromCredit, Method::POST, url)
-            .header(API_KEY.clone(), self.inner.api_key_header.clone())
-            .header(TENANT.clone(), self.inner.tenant_header.clone())
-            .accept_json()
-            .timeout(options.timeout);
+        let mut req =
+            VendorRequest::new(NAME, Operation::SettleChargesFromCredit, Method::POST, url)
+                .header(API_KEY.clone(), self.inner.api_key_header.clone())
+                .header(TENANT.clone(), self.inner.tenant_header.clone())
+                .accept_json()
+                .timeout(options.timeout);
         req = req.json_body(charges)?;
         Ok(req)
     }
 
-    async fn send<T: DeserializeOwned>(&self, request: VendorRequest, phi: &[&str]) -> Result<(T, VendorResponse)> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        request: VendorRequest,
+        phi: &[&str],
+    ) -> Result<(T, VendorResponse)> {
         let resp = self.inner.http.execute(request).await?;
         if !resp.is_success() {
-            return Err(if phi.is_empty() { vendor_error(&resp) } else { vendor_error_hiding(&resp, phi) });
+            return Err(if phi.is_empty() {
+                vendor_error(&resp)
+            } else {
+                vendor_error_hiding(&resp, phi)
+            });
         }
         let value = resp.json::<T>()?;
         Ok((value, resp))
@@ -139,7 +167,11 @@ impl Decoda {
         options: &CallOptions,
     ) -> Result<wire::PaymentLinkDetails> {
         let request = self.verify_request(body, options)?;
-        let phi = [body.last_name.as_str(), body.phone_number.as_str(), body.date_of_birth.as_str()];
+        let phi = [
+            body.last_name.as_str(),
+            body.phone_number.as_str(),
+            body.date_of_birth.as_str(),
+        ];
         self.send(request, &phi).await.map(|(v, _)| v)
     }
 
@@ -170,7 +202,10 @@ impl PaymentProvider for Decoda {
         CAPABILITIES
     }
 
-    async fn list_payment_methods(&self, _request: ListPaymentMethods) -> Result<Vec<SavedPaymentMethod>> {
+    async fn list_payment_methods(
+        &self,
+        _request: ListPaymentMethods,
+    ) -> Result<Vec<SavedPaymentMethod>> {
         Err(Error::unsupported(NAME, Operation::ListPaymentMethods))
     }
 
@@ -178,7 +213,10 @@ impl PaymentProvider for Decoda {
         Err(Error::unsupported(NAME, Operation::AddPaymentMethod))
     }
 
-    async fn remove_payment_method(&self, _request: RemovePaymentMethod) -> Result<RemovedPaymentMethod> {
+    async fn remove_payment_method(
+        &self,
+        _request: RemovePaymentMethod,
+    ) -> Result<RemovedPaymentMethod> {
         Err(Error::unsupported(NAME, Operation::RemovePaymentMethod))
     }
 
@@ -194,12 +232,21 @@ impl PaymentProvider for Decoda {
         request.validate()?;
         let body = map::verify_to_wire(&request);
         let http_request = self.verify_request(&body, &request.options)?;
-        let phi = [body.last_name.as_str(), body.phone_number.as_str(), body.date_of_birth.as_str()];
-        let (details, resp) = self.send::<wire::PaymentLinkDetails>(http_request, &phi).await?;
+        let phi = [
+            body.last_name.as_str(),
+            body.phone_number.as_str(),
+            body.date_of_birth.as_str(),
+        ];
+        let (details, resp) = self
+            .send::<wire::PaymentLinkDetails>(http_request, &phi)
+            .await?;
         map::balance_from_wire(details).map_err(|detail| resp.decode_error(detail))
     }
 
-    async fn settle_charges_from_credit(&self, request: SettleChargesFromCredit) -> Result<Payment> {
+    async fn settle_charges_from_credit(
+        &self,
+        request: SettleChargesFromCredit,
+    ) -> Result<Payment> {
         request.validate()?;
         map::check_settle(&request)?;
         let (query, body) = map::settle_to_wire(&request)?;
@@ -226,7 +273,9 @@ mod tests {
     #[test]
     fn settle_url_has_amount_and_repeated_credit_ids() {
         let q = wire::SettleQuery::new(1999, vec!["cr 1".into(), "cr&2".into()]);
-        let req = client().settle_request(&q, &[], &CallOptions::new()).unwrap();
+        let req = client()
+            .settle_request(&q, &[], &CallOptions::new())
+            .unwrap();
         assert_eq!(
             req.url().as_str(),
             "https://api.example.com/base/billing/payment-terminal/charge/create-patient-credit-settled?amount=1999&credit_ids=cr+1&credit_ids=cr%262"

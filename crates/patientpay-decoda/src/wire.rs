@@ -1080,7 +1080,6 @@ pub struct VerifyPatient {
     pub date_of_birth: String,
 }
 
-
 impl VerifyPatient {
     /// A verify body; `date_of_birth` is `YYYY-MM-DD` text.
     pub fn new(
@@ -1239,7 +1238,9 @@ impl<'de> Deserialize<'de> for LocPart {
                 Ok(LocPart::Index(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<LocPart, E> {
-                i64::try_from(v).map(LocPart::Index).map_err(|_| E::custom("index out of range"))
+                i64::try_from(v)
+                    .map(LocPart::Index)
+                    .map_err(|_| E::custom("index out of range"))
             }
         }
         d.deserialize_any(V)

@@ -2,8 +2,8 @@
 
 use patientpay_core::http::{HttpConfig, RetryPolicy};
 use patientpay_core::{
-    ChargeStatus, Currency, Error, ListPaymentMethods, Money, Operation, PaymentProvider, PaymentStatus,
-    SettleChargesFromCredit, VerifyPatient, parse_date,
+    ChargeStatus, Currency, Error, ListPaymentMethods, Money, Operation, PaymentProvider,
+    PaymentStatus, SettleChargesFromCredit, VerifyPatient, parse_date,
 };
 use patientpay_decoda::DecodaBuilder;
 use patientpay_sandbox::{Fault, Sandbox, credentials};
@@ -21,14 +21,21 @@ fn provider(sandbox: &Sandbox) -> Box<dyn PaymentProvider> {
             .with_api_key(credentials::DECODA_API_KEY)
             .with_tenant(credentials::DECODA_TENANT)
             .with_base_url(sandbox.base_url())
-            .with_http_config(HttpConfig::default().with_retry(RetryPolicy::default().with_initial_backoff(std::time::Duration::from_millis(1))))
+            .with_http_config(HttpConfig::default().with_retry(
+                RetryPolicy::default().with_initial_backoff(std::time::Duration::from_millis(1)),
+            ))
             .build()
             .unwrap(),
     )
 }
 
 fn maria() -> VerifyPatient {
-    VerifyPatient::new("pat_1001", "Rivera", "+14155550101", parse_date("dob", "1985-04-12").unwrap())
+    VerifyPatient::new(
+        "pat_1001",
+        "Rivera",
+        "+14155550101",
+        parse_date("dob", "1985-04-12").unwrap(),
+    )
 }
 
 #[tokio::test]
@@ -42,15 +49,29 @@ async fn verify_settle_verify_moves_the_balance() {
     assert_eq!(before.patient.credit_balance, Some(usd(15000)));
     assert_eq!(before.total_outstanding, usd(12500));
     assert_eq!(before.charges.len(), 4);
-    assert!(before.payment_link.ends_with("/l/pl_pat_1001"), "{}", before.payment_link);
+    assert!(
+        before.payment_link.ends_with("/l/pl_pat_1001"),
+        "{}",
+        before.payment_link
+    );
     let statuses: Vec<_> = before.charges.iter().map(|c| c.status.clone()).collect();
     assert_eq!(
         statuses,
-        [ChargeStatus::Outstanding, ChargeStatus::Outstanding, ChargeStatus::Paid, ChargeStatus::WriteOff]
+        [
+            ChargeStatus::Outstanding,
+            ChargeStatus::Outstanding,
+            ChargeStatus::Paid,
+            ChargeStatus::WriteOff
+        ]
     );
 
     // The outstanding charges, through JSON exactly as the CLI prints and reads them.
-    let outstanding: Vec<_> = before.charges.iter().filter(|c| c.status == ChargeStatus::Outstanding).cloned().collect();
+    let outstanding: Vec<_> = before
+        .charges
+        .iter()
+        .filter(|c| c.status == ChargeStatus::Outstanding)
+        .cloned()
+        .collect();
     let file = serde_json::to_string_pretty(&outstanding).unwrap();
     let from_file: Vec<patientpay_core::Charge> = serde_json::from_str(&file).unwrap();
     assert_eq!(from_file, outstanding);
@@ -85,9 +106,15 @@ async fn verify_settle_verify_moves_the_balance() {
     assert_eq!(body[0]["status"], "OUTSTANDING");
     assert_eq!(body[0]["items"][0]["price"], 600);
     assert_eq!(body[0]["items"][0]["quantity"], 20);
-    assert_eq!(body[0]["payments"][0]["payment"]["paymentMethod"]["brand"], "visa");
+    assert_eq!(
+        body[0]["payments"][0]["payment"]["paymentMethod"]["brand"],
+        "visa"
+    );
     assert_eq!(body[1]["tips"][0]["amount"], 500);
-    assert!(body[0].get("patient").is_none_or(|p| p.is_null()), "no PHI copy in the body");
+    assert!(
+        body[0].get("patient").is_none_or(|p| p.is_null()),
+        "no PHI copy in the body"
+    );
 
     // The balance moved: 8000 of ch_1001_1 paid in full, 1000 off ch_1001_2; credit oldest first.
     let after = decoda.verify_patient_balance(maria()).await.unwrap();
@@ -113,14 +140,19 @@ async fn settle_with_specific_credit_ids() {
     let balance = decoda.verify_patient_balance(maria()).await.unwrap();
     let charge = balance.charges[1].clone();
     let payment = decoda
-        .settle_charges_from_credit(SettleChargesFromCredit::new(usd(4500), vec![charge]).with_credit_ids(["cr_1001_b"]))
+        .settle_charges_from_credit(
+            SettleChargesFromCredit::new(usd(4500), vec![charge]).with_credit_ids(["cr_1001_b"]),
+        )
         .await
         .unwrap();
     assert_eq!(payment.amount, usd(4500));
     let sent = sandbox.requests().pop().unwrap();
     assert_eq!(
         sent.query,
-        vec![("amount".to_owned(), "4500".to_owned()), ("credit_ids".to_owned(), "cr_1001_b".to_owned())]
+        vec![
+            ("amount".to_owned(), "4500".to_owned()),
+            ("credit_ids".to_owned(), "cr_1001_b".to_owned())
+        ]
     );
     sandbox.with_state(|s| {
         let p = s.decoda.patient("pat_1001").unwrap();
@@ -135,9 +167,17 @@ async fn vendor_errors_are_mapped() {
     let decoda = provider(&sandbox);
 
     // Identity mismatch → 404 with Decoda's text.
-    let wrong = VerifyPatient::new("pat_1001", "Rivers", "+14155550101", parse_date("dob", "1985-04-12").unwrap());
+    let wrong = VerifyPatient::new(
+        "pat_1001",
+        "Rivers",
+        "+14155550101",
+        parse_date("dob", "1985-04-12").unwrap(),
+    );
     let e = decoda.verify_patient_balance(wrong).await.unwrap_err();
-    assert!(matches!(&e, Error::Vendor { status: 404, message, .. } if message == "Patient verification failed"), "{e:?}");
+    assert!(
+        matches!(&e, Error::Vendor { status: 404, message, .. } if message == "Patient verification failed"),
+        "{e:?}"
+    );
     assert!(e.request_id().is_some_and(|id| id.starts_with("sbx_")));
     assert_eq!(sandbox.count("POST", VERIFY), 1, "a 404 is not retried");
 
@@ -149,23 +189,40 @@ async fn vendor_errors_are_mapped() {
         .build()
         .unwrap();
     let e = bad.verify_patient_balance(maria()).await.unwrap_err();
-    assert!(matches!(&e, Error::Auth { status: 401, message: Some(m), .. } if m == "Invalid API key or tenant"), "{e:?}");
+    assert!(
+        matches!(&e, Error::Auth { status: 401, message: Some(m), .. } if m == "Invalid API key or tenant"),
+        "{e:?}"
+    );
     let bad_tenant = DecodaBuilder::new()
         .with_api_key(credentials::DECODA_API_KEY)
         .with_tenant("other-tenant")
         .with_base_url(sandbox.base_url())
         .build()
         .unwrap();
-    assert!(matches!(bad_tenant.verify_patient_balance(maria()).await, Err(Error::Auth { .. })));
+    assert!(matches!(
+        bad_tenant.verify_patient_balance(maria()).await,
+        Err(Error::Auth { .. })
+    ));
 
     // Above the credit balance → 400 in Decoda's shape; nothing changed.
-    let okafor = VerifyPatient::new("pat_1003", "Okafor", "+12025550142", parse_date("dob", "1990-07-04").unwrap());
+    let okafor = VerifyPatient::new(
+        "pat_1003",
+        "Okafor",
+        "+12025550142",
+        parse_date("dob", "1990-07-04").unwrap(),
+    );
     let balance = decoda.verify_patient_balance(okafor).await.unwrap();
     let e = decoda
-        .settle_charges_from_credit(SettleChargesFromCredit::new(usd(100), balance.charges.clone()))
+        .settle_charges_from_credit(SettleChargesFromCredit::new(
+            usd(100),
+            balance.charges.clone(),
+        ))
         .await
         .unwrap_err();
-    assert!(matches!(&e, Error::Vendor { status: 400, message, .. } if message == "Insufficient credit balance"), "{e:?}");
+    assert!(
+        matches!(&e, Error::Vendor { status: 400, message, .. } if message == "Insufficient credit balance"),
+        "{e:?}"
+    );
     assert_eq!(
         e.to_string().split(" (request id").next().unwrap(),
         "decoda settle_charges_from_credit failed: HTTP 400: Insufficient credit balance"
@@ -177,17 +234,28 @@ async fn vendor_errors_are_mapped() {
     let mut paid_claiming_outstanding = paid.clone();
     paid_claiming_outstanding.total_outstanding = usd(3000);
     let e = decoda
-        .settle_charges_from_credit(SettleChargesFromCredit::new(usd(100), vec![paid_claiming_outstanding]))
+        .settle_charges_from_credit(SettleChargesFromCredit::new(
+            usd(100),
+            vec![paid_claiming_outstanding],
+        ))
         .await
         .unwrap_err();
     assert!(e.to_string().contains("is not outstanding"), "{e}");
-    sandbox.with_state(|s| assert_eq!(s.decoda.patient("pat_1001").unwrap().credits[0].amount, 5000));
+    sandbox.with_state(|s| {
+        assert_eq!(
+            s.decoda.patient("pat_1001").unwrap().credits[0].amount,
+            5000
+        )
+    });
 
     // A 503 on settle (money-moving) is not retried; on verify it is.
     sandbox.inject(Fault::on("POST", SETTLE).status(503).times(1));
     sandbox.clear_requests();
     let e = decoda
-        .settle_charges_from_credit(SettleChargesFromCredit::new(usd(100), vec![maria_balance.charges[0].clone()]))
+        .settle_charges_from_credit(SettleChargesFromCredit::new(
+            usd(100),
+            vec![maria_balance.charges[0].clone()],
+        ))
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Vendor { status: 503, .. }), "{e:?}");
@@ -198,7 +266,11 @@ async fn vendor_errors_are_mapped() {
     assert_eq!(sandbox.count("POST", VERIFY), 2);
 
     // A malformed success body → Decode, without the body.
-    sandbox.inject(Fault::on("POST", VERIFY).kind(patientpay_sandbox::FaultKind::Malformed).times(1));
+    sandbox.inject(
+        Fault::on("POST", VERIFY)
+            .kind(patientpay_sandbox::FaultKind::Malformed)
+            .times(1),
+    );
     let e = decoda.verify_patient_balance(maria()).await.unwrap_err();
     assert!(matches!(e, Error::Decode { .. }), "{e:?}");
 }
@@ -207,19 +279,39 @@ async fn vendor_errors_are_mapped() {
 async fn unsupported_and_invalid_input_send_nothing() {
     let sandbox = Sandbox::start().await.unwrap();
     let decoda = provider(&sandbox);
-    let e = decoda.list_payment_methods(ListPaymentMethods::new()).await.unwrap_err();
-    assert!(matches!(e, Error::Unsupported { provider: "decoda", operation: Operation::ListPaymentMethods }));
     let e = decoda
-        .verify_patient_balance(VerifyPatient::new("pat_1001", "", "+1", parse_date("dob", "1985-04-12").unwrap()))
+        .list_payment_methods(ListPaymentMethods::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Unsupported {
+            provider: "decoda",
+            operation: Operation::ListPaymentMethods
+        }
+    ));
+    let e = decoda
+        .verify_patient_balance(VerifyPatient::new(
+            "pat_1001",
+            "",
+            "+1",
+            parse_date("dob", "1985-04-12").unwrap(),
+        ))
         .await
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("last_name"));
     let e = decoda
-        .verify_patient_balance(VerifyPatient::new("pat_1001", "Rivera", " ", parse_date("dob", "1985-04-12").unwrap()))
+        .verify_patient_balance(VerifyPatient::new(
+            "pat_1001",
+            "Rivera",
+            " ",
+            parse_date("dob", "1985-04-12").unwrap(),
+        ))
         .await
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("phone"));
-    let charge = patientpay_core::Charge::new("pat_1001", ChargeStatus::Outstanding, usd(100), usd(100));
+    let charge =
+        patientpay_core::Charge::new("pat_1001", ChargeStatus::Outstanding, usd(100), usd(100));
     let e = decoda
         .settle_charges_from_credit(SettleChargesFromCredit::new(usd(101), vec![charge.clone()]))
         .await
@@ -231,7 +323,9 @@ async fn unsupported_and_invalid_input_send_nothing() {
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("amount"));
     let e = decoda
-        .settle_charges_from_credit(SettleChargesFromCredit::new(usd(10), vec![charge]).with_credit_ids([""]))
+        .settle_charges_from_credit(
+            SettleChargesFromCredit::new(usd(10), vec![charge]).with_credit_ids([""]),
+        )
         .await
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("credit_ids"));
@@ -250,23 +344,51 @@ async fn raw_methods_return_full_models() {
     let opts = patientpay_core::CallOptions::new();
     let details = decoda
         .verify_patient_raw(
-            &patientpay_decoda::wire::VerifyPatient::new("pat_1001", "Rivera", "+14155550101", "1985-04-12"),
+            &patientpay_decoda::wire::VerifyPatient::new(
+                "pat_1001",
+                "Rivera",
+                "+14155550101",
+                "1985-04-12",
+            ),
             &opts,
         )
         .await
         .unwrap();
     let c0 = &details.charges[0];
-    assert_eq!(c0.items[0].item.as_ref().unwrap().unit, Some(patientpay_decoda::wire::Unit::Units));
-    assert_eq!(c0.payments[0].payment.refunds[0].reason, patientpay_decoda::wire::RefundReason::Duplicate);
-    assert_eq!(details.charges[3].adjustments[0].adjustment_type, patientpay_decoda::wire::AdjustmentType::WriteOff);
-    assert_eq!(details.patient.user_type, patientpay_decoda::wire::UserType::Patient);
-    let input = patientpay_decoda::map::charge_to_wire(0, &patientpay_decoda::map::charge_from_wire(c0.clone()).unwrap()).unwrap();
+    assert_eq!(
+        c0.items[0].item.as_ref().unwrap().unit,
+        Some(patientpay_decoda::wire::Unit::Units)
+    );
+    assert_eq!(
+        c0.payments[0].payment.refunds[0].reason,
+        patientpay_decoda::wire::RefundReason::Duplicate
+    );
+    assert_eq!(
+        details.charges[3].adjustments[0].adjustment_type,
+        patientpay_decoda::wire::AdjustmentType::WriteOff
+    );
+    assert_eq!(
+        details.patient.user_type,
+        patientpay_decoda::wire::UserType::Patient
+    );
+    let input = patientpay_decoda::map::charge_to_wire(
+        0,
+        &patientpay_decoda::map::charge_from_wire(c0.clone()).unwrap(),
+    )
+    .unwrap();
     let summary = decoda
-        .settle_charges_from_credit_raw(&patientpay_decoda::wire::SettleQuery::new(100, vec![]), &[input], &opts)
+        .settle_charges_from_credit_raw(
+            &patientpay_decoda::wire::SettleQuery::new(100, vec![]),
+            &[input],
+            &opts,
+        )
         .await
         .unwrap();
     assert_eq!(summary.amount, 100);
     assert_eq!(summary.payment_medium, "CREDIT");
-    assert_eq!(summary.status, patientpay_decoda::wire::PaymentStatus::Succeeded);
+    assert_eq!(
+        summary.status,
+        patientpay_decoda::wire::PaymentStatus::Succeeded
+    );
     assert_eq!(summary.currency, "USD");
 }

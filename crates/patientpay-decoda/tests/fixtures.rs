@@ -27,11 +27,13 @@ fn doc_examples_validate_against_the_spec() {
         assert!(errors.is_empty(), "{name}: {errors:#?}");
     }
     // Strictly, the docs' example differs from the spec only by `taxable` on ItemTiny.
-    let doc: serde_json::Value = serde_json::from_str(&fixture("verify_response_doc_example.json")).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&fixture("verify_response_doc_example.json")).unwrap();
     let strict = validate(&spec, "PaymentLinkDetails", &doc);
     assert_eq!(strict.len(), 1, "{strict:#?}");
     assert!(strict[0].contains("items[0].item"), "{strict:#?}");
-    let body: Vec<serde_json::Value> = serde_json::from_str(&fixture("settle_request_doc_example.json")).unwrap();
+    let body: Vec<serde_json::Value> =
+        serde_json::from_str(&fixture("settle_request_doc_example.json")).unwrap();
     for c in &body {
         let errors = validate(&spec, "ChargeDetail-Input", c);
         assert!(errors.is_empty(), "{errors:#?}");
@@ -41,8 +43,19 @@ fn doc_examples_validate_against_the_spec() {
 #[test]
 fn verify_doc_example_maps() {
     let d = details("verify_response_doc_example.json");
-    assert_eq!(d.charges[0].items[0].item.as_ref().unwrap().unit, Some(wire::Unit::Ampoules));
-    assert_eq!(d.charges[0].payments[0].payment.payment_method.as_ref().unwrap().method_type, Some(wire::PaymentMethodType::Card));
+    assert_eq!(
+        d.charges[0].items[0].item.as_ref().unwrap().unit,
+        Some(wire::Unit::Ampoules)
+    );
+    assert_eq!(
+        d.charges[0].payments[0]
+            .payment
+            .payment_method
+            .as_ref()
+            .unwrap()
+            .method_type,
+        Some(wire::PaymentMethodType::Card)
+    );
     let balance = map::balance_from_wire(d).unwrap();
     insta::assert_json_snapshot!("verify_doc_example_unified", balance);
 }
@@ -51,14 +64,29 @@ fn verify_doc_example_maps() {
 fn minimal_answers_take_the_spec_defaults() {
     let d = details("verify_response_minimal.json");
     let c = &d.charges[0];
-    assert_eq!((c.total, c.status.clone()), (0, wire::ChargeStatus::Outstanding));
-    assert_eq!((c.discount_amount, c.discount_percentage), (Some(0), Some(0.0)));
-    assert!(c.items.is_empty() && c.tips.is_empty() && c.payments.is_empty() && c.adjustments.is_empty());
+    assert_eq!(
+        (c.total, c.status.clone()),
+        (0, wire::ChargeStatus::Outstanding)
+    );
+    assert_eq!(
+        (c.discount_amount, c.discount_percentage),
+        (Some(0), Some(0.0))
+    );
+    assert!(
+        c.items.is_empty()
+            && c.tips.is_empty()
+            && c.payments.is_empty()
+            && c.adjustments.is_empty()
+    );
     let balance = map::balance_from_wire(d).unwrap();
     insta::assert_json_snapshot!("verify_minimal_unified", balance);
 
-    let p: wire::PaymentSummary = serde_json::from_str(&fixture("settle_response_minimal.json")).unwrap();
-    assert_eq!((p.currency.as_str(), p.fee, p.fee_to_patient), ("USD", 0, 0));
+    let p: wire::PaymentSummary =
+        serde_json::from_str(&fixture("settle_response_minimal.json")).unwrap();
+    assert_eq!(
+        (p.currency.as_str(), p.fee, p.fee_to_patient),
+        ("USD", 0, 0)
+    );
     let payment = map::payment_from_wire(p).unwrap();
     insta::assert_json_snapshot!("settle_minimal_unified", payment);
 
@@ -69,11 +97,19 @@ fn minimal_answers_take_the_spec_defaults() {
 
 #[test]
 fn settle_doc_example_maps() {
-    let p: wire::PaymentSummary = serde_json::from_str(&fixture("settle_response_doc_example.json")).unwrap();
+    let p: wire::PaymentSummary =
+        serde_json::from_str(&fixture("settle_response_doc_example.json")).unwrap();
     assert_eq!(p.status, wire::PaymentStatus::Canceled);
-    insta::assert_json_snapshot!("settle_doc_example_unified", map::payment_from_wire(p).unwrap());
-    let unknown: wire::PaymentSummary = serde_json::from_str(&fixture("settle_response_unknown_status.json")).unwrap();
-    assert_eq!(unknown.updated_date, None, "an odd nullable date-time is dropped, not fatal");
+    insta::assert_json_snapshot!(
+        "settle_doc_example_unified",
+        map::payment_from_wire(p).unwrap()
+    );
+    let unknown: wire::PaymentSummary =
+        serde_json::from_str(&fixture("settle_response_unknown_status.json")).unwrap();
+    assert_eq!(
+        unknown.updated_date, None,
+        "an odd nullable date-time is dropped, not fatal"
+    );
     let payment = map::payment_from_wire(unknown).unwrap();
     assert_eq!(payment.status, PaymentStatus::Unknown("SETTLING".into()));
     insta::assert_json_snapshot!("settle_unknown_status_unified", payment);
@@ -91,7 +127,11 @@ fn settle_doc_example_body_round_trips() {
         match (want, got) {
             (serde_json::Value::Object(w), serde_json::Value::Object(g)) => {
                 for (k, v) in w {
-                    contains(g.get(k).unwrap_or(&serde_json::Value::Null), v, &format!("{at}.{k}"));
+                    contains(
+                        g.get(k).unwrap_or(&serde_json::Value::Null),
+                        v,
+                        &format!("{at}.{k}"),
+                    );
                 }
             }
             (serde_json::Value::Array(w), serde_json::Value::Array(g)) => {
@@ -113,7 +153,12 @@ fn every_enum_value_parses_and_unknown_ones_round_trip() {
     let d = details("verify_response_every_enum.json");
     let spec = spec();
     let known = |name: &str| -> Vec<String> {
-        spec["components"]["schemas"][name]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+        spec["components"]["schemas"][name]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
     };
     macro_rules! check_enum {
         ($ty:ty, $name:literal, $values:expr, $unknown:literal) => {{
@@ -126,46 +171,132 @@ fn every_enum_value_parses_and_unknown_ones_round_trip() {
                     seen_known.insert(v.as_str().to_owned());
                 }
             }
-            let spec_values: std::collections::BTreeSet<String> = known($name).into_iter().collect();
+            let spec_values: std::collections::BTreeSet<String> =
+                known($name).into_iter().collect();
             assert_eq!(seen_known, spec_values, $name);
             assert_eq!(<$ty>::KNOWN.len(), spec_values.len(), $name);
-            assert!(values.iter().any(|v| v.is_unknown()), "{} has an unknown value", $name);
+            assert!(
+                values.iter().any(|v| v.is_unknown()),
+                "{} has an unknown value",
+                $name
+            );
         }};
     }
-    check_enum!(wire::ChargeStatus, "ChargeStatus", d.charges.iter().map(|c| c.status.clone()).collect(), "ON_HOLD");
+    check_enum!(
+        wire::ChargeStatus,
+        "ChargeStatus",
+        d.charges.iter().map(|c| c.status.clone()).collect(),
+        "ON_HOLD"
+    );
     check_enum!(
         wire::Unit,
         "Unit",
-        d.charges.iter().filter_map(|c| c.items[0].item.as_ref().unwrap().unit.clone()).collect(),
+        d.charges
+            .iter()
+            .filter_map(|c| c.items[0].item.as_ref().unwrap().unit.clone())
+            .collect(),
         "LIGHT_YEARS"
     );
-    check_enum!(wire::ItemType, "ItemType", d.charges.iter().map(|c| c.items[0].item.as_ref().unwrap().item_type.clone()).collect(), "GIFT_CARD");
-    check_enum!(wire::AdjustmentType, "AdjustmentType", d.charges.iter().map(|c| c.adjustments[0].adjustment_type.clone()).collect(), "GOODWILL");
-    check_enum!(wire::PaymentStatus, "PaymentStatus", d.charges.iter().map(|c| c.payments[0].payment.status.clone()).collect(), "DISPUTED");
+    check_enum!(
+        wire::ItemType,
+        "ItemType",
+        d.charges
+            .iter()
+            .map(|c| c.items[0].item.as_ref().unwrap().item_type.clone())
+            .collect(),
+        "GIFT_CARD"
+    );
+    check_enum!(
+        wire::AdjustmentType,
+        "AdjustmentType",
+        d.charges
+            .iter()
+            .map(|c| c.adjustments[0].adjustment_type.clone())
+            .collect(),
+        "GOODWILL"
+    );
+    check_enum!(
+        wire::PaymentStatus,
+        "PaymentStatus",
+        d.charges
+            .iter()
+            .map(|c| c.payments[0].payment.status.clone())
+            .collect(),
+        "DISPUTED"
+    );
     check_enum!(
         wire::PaymentMethodType,
         "PaymentMethodType",
-        d.charges.iter().filter_map(|c| c.payments[0].payment.payment_method.as_ref().unwrap().method_type.clone()).collect(),
+        d.charges
+            .iter()
+            .filter_map(|c| c.payments[0]
+                .payment
+                .payment_method
+                .as_ref()
+                .unwrap()
+                .method_type
+                .clone())
+            .collect(),
         "GOOGLE_PAY"
     );
-    check_enum!(wire::RefundReason, "RefundReason", d.charges.iter().map(|c| c.payments[0].payment.refunds[0].reason.clone()).collect(), "FRAUD");
-    check_enum!(wire::UserType, "UserType", d.charges.iter().map(|c| c.patient.as_ref().unwrap().user_type.clone()).collect(), "ROBOT");
+    check_enum!(
+        wire::RefundReason,
+        "RefundReason",
+        d.charges
+            .iter()
+            .map(|c| c.payments[0].payment.refunds[0].reason.clone())
+            .collect(),
+        "FRAUD"
+    );
+    check_enum!(
+        wire::UserType,
+        "UserType",
+        d.charges
+            .iter()
+            .map(|c| c.patient.as_ref().unwrap().user_type.clone())
+            .collect(),
+        "ROBOT"
+    );
     check_enum!(
         wire::PatientSource,
         "PatientSource",
-        d.charges.iter().filter_map(|c| c.patient.as_ref().unwrap().patient_source.clone()).collect(),
+        d.charges
+            .iter()
+            .filter_map(|c| c.patient.as_ref().unwrap().patient_source.clone())
+            .collect(),
         "BILLBOARD"
     );
     // Odd nullable date-times are dropped; required ones parsed in every FastAPI form.
-    assert!(d.charges.iter().all(|c| c.external_created_date.is_none() && c.payments[0].created_date.is_none()));
+    assert!(
+        d.charges
+            .iter()
+            .all(|c| c.external_created_date.is_none() && c.payments[0].created_date.is_none())
+    );
     // Serializing the parsed answer writes the unknown values back verbatim.
     let again = serde_json::to_string(&d).unwrap();
-    for unknown in ["ON_HOLD", "LIGHT_YEARS", "GIFT_CARD", "GOODWILL", "DISPUTED", "GOOGLE_PAY", "FRAUD", "ROBOT", "BILLBOARD"] {
-        assert!(text.contains(unknown) && again.contains(&format!("\"{unknown}\"")), "{unknown}");
+    for unknown in [
+        "ON_HOLD",
+        "LIGHT_YEARS",
+        "GIFT_CARD",
+        "GOODWILL",
+        "DISPUTED",
+        "GOOGLE_PAY",
+        "FRAUD",
+        "ROBOT",
+        "BILLBOARD",
+    ] {
+        assert!(
+            text.contains(unknown) && again.contains(&format!("\"{unknown}\"")),
+            "{unknown}"
+        );
     }
     // And through the unified model into settle.
     let balance = map::balance_from_wire(d).unwrap();
-    let on_hold: &Charge = balance.charges.iter().find(|c| c.status == ChargeStatus::Unknown("ON_HOLD".into())).unwrap();
+    let on_hold: &Charge = balance
+        .charges
+        .iter()
+        .find(|c| c.status == ChargeStatus::Unknown("ON_HOLD".into()))
+        .unwrap();
     let input = map::charge_to_wire(0, on_hold).unwrap();
     let json = serde_json::to_value(&input).unwrap();
     assert_eq!(json["status"], "ON_HOLD");
@@ -174,12 +305,23 @@ fn every_enum_value_parses_and_unknown_ones_round_trip() {
 
 #[test]
 fn error_shapes_parse() {
-    let e: wire::HttpValidationError = serde_json::from_str(&fixture("error_422_validation.json")).unwrap();
+    let e: wire::HttpValidationError =
+        serde_json::from_str(&fixture("error_422_validation.json")).unwrap();
     let detail = e.detail.unwrap();
     assert_eq!(detail.len(), 3);
-    assert_eq!(detail[2].loc, [wire::LocPart::Name("body".into()), wire::LocPart::Index(0), wire::LocPart::Name("totalOutstanding".into())]);
+    assert_eq!(
+        detail[2].loc,
+        [
+            wire::LocPart::Name("body".into()),
+            wire::LocPart::Index(0),
+            wire::LocPart::Name("totalOutstanding".into())
+        ]
+    );
     assert_eq!(detail[0].error_type, "missing");
-    assert!(!format!("{detail:?}").contains("Doe"), "FastAPI's `input` is not kept");
+    assert!(
+        !format!("{detail:?}").contains("Doe"),
+        "FastAPI's `input` is not kept"
+    );
     for name in ["error_401_detail.json", "error_404_detail.json"] {
         let v: serde_json::Value = serde_json::from_str(&fixture(name)).unwrap();
         assert!(v["detail"].is_string(), "{name}");
@@ -189,6 +331,10 @@ fn error_shapes_parse() {
 #[test]
 fn required_date_time_failures_name_the_field_not_the_value() {
     let text = fixture("verify_response_minimal.json").replace("2023-11-07T05:31:56Z", "Jane Doe");
-    let e = patientpay_core::http::decode_json::<wire::PaymentLinkDetails>(text.as_bytes()).unwrap_err();
-    assert!(e.contains("patient.createdDate") && !e.contains("Jane"), "{e}");
+    let e = patientpay_core::http::decode_json::<wire::PaymentLinkDetails>(text.as_bytes())
+        .unwrap_err();
+    assert!(
+        e.contains("patient.createdDate") && !e.contains("Jane"),
+        "{e}"
+    );
 }

@@ -5,7 +5,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use patientpay_core::{
-    Charge, ChargeStatus, Currency, Money, PaymentProvider, SettleChargesFromCredit, VerifyPatient, parse_date,
+    Charge, ChargeStatus, Currency, Money, PaymentProvider, SettleChargesFromCredit, VerifyPatient,
+    parse_date,
 };
 use patientpay_decoda::DecodaBuilder;
 use patientpay_sandbox::{Fault, Sandbox, credentials};
@@ -74,30 +75,52 @@ async fn nothing_secret_or_personal_is_printed() {
     show("verify request", format!("{verify:?}"), None);
     let balance = provider.verify_patient_balance(verify).await.unwrap();
     show("balance", format!("{balance:?}"), None);
-    let settle = SettleChargesFromCredit::new(Money::from_minor(1000, Currency::USD), vec![balance.charges[0].clone()]);
+    let settle = SettleChargesFromCredit::new(
+        Money::from_minor(1000, Currency::USD),
+        vec![balance.charges[0].clone()],
+    );
     show("settle request", format!("{settle:?}"), None);
     let payment = provider.settle_charges_from_credit(settle).await.unwrap();
     show("payment", format!("{payment:?}"), None);
 
     // Raw models.
-    let raw_body = patientpay_decoda::wire::VerifyPatient::new("pat_1001", "Rivera", "+14155550101", "1985-04-12");
+    let raw_body = patientpay_decoda::wire::VerifyPatient::new(
+        "pat_1001",
+        "Rivera",
+        "+14155550101",
+        "1985-04-12",
+    );
     show("raw body", format!("{raw_body:?}"), None);
     let opts = patientpay_core::CallOptions::new();
     let raw = decoda.verify_patient_raw(&raw_body, &opts).await.unwrap();
     show("raw details", format!("{raw:?}"), None);
     let req = decoda.verify_request(&raw_body, &opts).unwrap();
-    show("vendor request", format!("{req:?} {:?}", req.headers()), None);
+    show(
+        "vendor request",
+        format!("{req:?} {:?}", req.headers()),
+        None,
+    );
     show("client", format!("{decoda:?}"), None);
 
     // Errors: failed verification, 422, auth, 400, 5xx, decode, invalid input.
     let mut errors = Vec::new();
     errors.push(
         provider
-            .verify_patient_balance(VerifyPatient::new("pat_1001", "Riverz", "+14155550101", dob))
+            .verify_patient_balance(VerifyPatient::new(
+                "pat_1001",
+                "Riverz",
+                "+14155550101",
+                dob,
+            ))
             .await
             .unwrap_err(),
     );
-    let bad_body = patientpay_decoda::wire::VerifyPatient::new("pat_1001", "Rivera", "+14155550101", "1985-04-12");
+    let bad_body = patientpay_decoda::wire::VerifyPatient::new(
+        "pat_1001",
+        "Rivera",
+        "+14155550101",
+        "1985-04-12",
+    );
     let mut v = serde_json::to_value(&bad_body).unwrap();
     v.as_object_mut().unwrap().remove("patientId");
     sandbox.inject(Fault::on("POST", "/billing/payment-link/verify-patient").status_body(
@@ -111,7 +134,12 @@ async fn nothing_secret_or_personal_is_printed() {
     ).times(1));
     errors.push(
         provider
-            .verify_patient_balance(VerifyPatient::new("pat_1001", "Rivera", "+14155550101", dob))
+            .verify_patient_balance(VerifyPatient::new(
+                "pat_1001",
+                "Rivera",
+                "+14155550101",
+                dob,
+            ))
             .await
             .unwrap_err(),
     );
@@ -124,34 +152,65 @@ async fn nothing_secret_or_personal_is_printed() {
     show("wrong client", format!("{wrong:?}"), None);
     errors.push(
         wrong
-            .verify_patient_balance(VerifyPatient::new("pat_1001", "Rivera", "+14155550101", dob))
+            .verify_patient_balance(VerifyPatient::new(
+                "pat_1001",
+                "Rivera",
+                "+14155550101",
+                dob,
+            ))
             .await
             .unwrap_err(),
     );
-    let okafor = VerifyPatient::new("pat_1003", "Okafor", "+12025550142", parse_date("dob", "1990-07-04").unwrap());
+    let okafor = VerifyPatient::new(
+        "pat_1003",
+        "Okafor",
+        "+12025550142",
+        parse_date("dob", "1990-07-04").unwrap(),
+    );
     let poor = provider.verify_patient_balance(okafor).await.unwrap();
     show("okafor", format!("{poor:?}"), None);
     errors.push(
         provider
-            .settle_charges_from_credit(SettleChargesFromCredit::new(Money::from_minor(100, Currency::USD), poor.charges))
+            .settle_charges_from_credit(SettleChargesFromCredit::new(
+                Money::from_minor(100, Currency::USD),
+                poor.charges,
+            ))
             .await
             .unwrap_err(),
     );
-    sandbox.inject(Fault::on("POST", "/billing/payment-link/verify-patient").status(500).times(1));
+    sandbox.inject(
+        Fault::on("POST", "/billing/payment-link/verify-patient")
+            .status(500)
+            .times(1),
+    );
     errors.push(
         provider
-            .verify_patient_balance(VerifyPatient::new("pat_1001", "Rivera", "+14155550101", dob))
+            .verify_patient_balance(VerifyPatient::new(
+                "pat_1001",
+                "Rivera",
+                "+14155550101",
+                dob,
+            ))
             .await
             .unwrap_err(),
     );
-    sandbox.inject(Fault::on("POST", "/billing/payment-link/verify-patient").status_body(
-        404,
-        "text/plain",
-        "no patient RIVERA 1985-04-12 +14155550101 maria.rivera@example.com",
-    ).times(1));
+    sandbox.inject(
+        Fault::on("POST", "/billing/payment-link/verify-patient")
+            .status_body(
+                404,
+                "text/plain",
+                "no patient RIVERA 1985-04-12 +14155550101 maria.rivera@example.com",
+            )
+            .times(1),
+    );
     errors.push(
         provider
-            .verify_patient_balance(VerifyPatient::new("pat_1001", "Rivera", "+14155550101", dob))
+            .verify_patient_balance(VerifyPatient::new(
+                "pat_1001",
+                "Rivera",
+                "+14155550101",
+                dob,
+            ))
             .await
             .unwrap_err(),
     );
@@ -162,7 +221,12 @@ async fn nothing_secret_or_personal_is_printed() {
     ).times(1));
     errors.push(
         provider
-            .verify_patient_balance(VerifyPatient::new("pat_1001", "Rivera", "+14155550101", dob))
+            .verify_patient_balance(VerifyPatient::new(
+                "pat_1001",
+                "Rivera",
+                "+14155550101",
+                dob,
+            ))
             .await
             .unwrap_err(),
     );
@@ -172,12 +236,26 @@ async fn nothing_secret_or_personal_is_printed() {
             .await
             .unwrap_err(),
     );
-    let mut charge = Charge::new("pat_1001", ChargeStatus::Outstanding, Money::from_minor(10, Currency::USD), Money::from_minor(10, Currency::USD));
-    charge.vendor_data.0.insert("items".into(), serde_json::json!("Maria Rivera"));
-    charge.vendor_data.0.insert("payments".into(), serde_json::json!("Maria Rivera"));
+    let mut charge = Charge::new(
+        "pat_1001",
+        ChargeStatus::Outstanding,
+        Money::from_minor(10, Currency::USD),
+        Money::from_minor(10, Currency::USD),
+    );
+    charge
+        .vendor_data
+        .0
+        .insert("items".into(), serde_json::json!("Maria Rivera"));
+    charge
+        .vendor_data
+        .0
+        .insert("payments".into(), serde_json::json!("Maria Rivera"));
     errors.push(
         provider
-            .settle_charges_from_credit(SettleChargesFromCredit::new(Money::from_minor(10, Currency::USD), vec![charge]))
+            .settle_charges_from_credit(SettleChargesFromCredit::new(
+                Money::from_minor(10, Currency::USD),
+                vec![charge],
+            ))
             .await
             .unwrap_err(),
     );
@@ -185,16 +263,46 @@ async fn nothing_secret_or_personal_is_printed() {
     for (i, e) in errors.iter().enumerate() {
         show(&format!("error {i}"), format!("{e:?}"), Some(e.to_string()));
     }
-    assert!(matches!(errors[4], patientpay_core::Error::Vendor { status: 500, .. }), "{:?}", errors[4]);
-    assert!(matches!(errors[5], patientpay_core::Error::Vendor { status: 404, .. }), "{:?}", errors[5]);
-    assert!(matches!(errors[6], patientpay_core::Error::Decode { .. }), "{:?}", errors[6]);
+    assert!(
+        matches!(
+            errors[4],
+            patientpay_core::Error::Vendor { status: 500, .. }
+        ),
+        "{:?}",
+        errors[4]
+    );
+    assert!(
+        matches!(
+            errors[5],
+            patientpay_core::Error::Vendor { status: 404, .. }
+        ),
+        "{:?}",
+        errors[5]
+    );
+    assert!(
+        matches!(errors[6], patientpay_core::Error::Decode { .. }),
+        "{:?}",
+        errors[6]
+    );
     // The 422 lists fields, not values.
-    assert!(errors[1].to_string().contains("body.patientId: Field required"), "{}", errors[1]);
+    assert!(
+        errors[1]
+            .to_string()
+            .contains("body.patientId: Field required"),
+        "{}",
+        errors[1]
+    );
 
     drop(_guard);
     let traces = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    assert!(traces.contains("patientpay.http"), "the capture works: {traces}");
-    assert!(traces.contains("sandbox request"), "the sandbox is captured too");
+    assert!(
+        traces.contains("patientpay.http"),
+        "the capture works: {traces}"
+    );
+    assert!(
+        traces.contains("sandbox request"),
+        "the sandbox is captured too"
+    );
     for needle in NEVER {
         assert!(!traces.contains(needle), "{needle} in traces:\n{traces}");
         assert!(!printed.contains(needle), "{needle} printed:\n{printed}");

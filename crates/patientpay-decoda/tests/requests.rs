@@ -1,12 +1,18 @@
 //! Snapshots of the requests the client builds (secrets shown as `<redacted>`).
 
 use patientpay_core::http::VendorRequest;
-use patientpay_core::{CallOptions, Charge, ChargeStatus, Currency, Money, SettleChargesFromCredit};
+use patientpay_core::{
+    CallOptions, Charge, ChargeStatus, Currency, Money, SettleChargesFromCredit,
+};
 use patientpay_decoda::{DecodaBuilder, map, wire};
 use serde_json::{Value, json};
 
 fn client() -> patientpay_decoda::Decoda {
-    DecodaBuilder::new().with_api_key("key-SECRET").with_tenant("tenant-SECRET").build().unwrap()
+    DecodaBuilder::new()
+        .with_api_key("key-SECRET")
+        .with_tenant("tenant-SECRET")
+        .build()
+        .unwrap()
 }
 
 fn shown(req: &VendorRequest) -> Value {
@@ -14,7 +20,11 @@ fn shown(req: &VendorRequest) -> Value {
         .headers()
         .iter()
         .map(|(k, v)| {
-            let value = if v.is_sensitive() { "<redacted>".to_owned() } else { v.to_str().unwrap().to_owned() };
+            let value = if v.is_sensitive() {
+                "<redacted>".to_owned()
+            } else {
+                v.to_str().unwrap().to_owned()
+            };
             (k.as_str().to_owned(), Value::String(value))
         })
         .collect();
@@ -37,25 +47,39 @@ fn verify_request() {
 
 #[test]
 fn settle_request_from_a_verified_charge() {
-    let details: wire::PaymentLinkDetails = serde_json::from_str(&std::fs::read_to_string(format!(
-        "{}/tests/fixtures/verify_response_doc_example.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap())
+    let details: wire::PaymentLinkDetails = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/tests/fixtures/verify_response_doc_example.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
     .unwrap();
     let balance = map::balance_from_wire(details).unwrap();
-    let request = SettleChargesFromCredit::new(Money::from_minor(100, Currency::USD), balance.charges).with_credit_ids(["cr_1", "cr_2"]);
+    let request =
+        SettleChargesFromCredit::new(Money::from_minor(100, Currency::USD), balance.charges)
+            .with_credit_ids(["cr_1", "cr_2"]);
     let (query, body) = map::settle_to_wire(&request).unwrap();
-    let req = client().settle_request(&query, &body, &CallOptions::new()).unwrap();
+    let req = client()
+        .settle_request(&query, &body, &CallOptions::new())
+        .unwrap();
     insta::assert_json_snapshot!("settle_request_from_doc_example", shown(&req));
 }
 
 #[test]
 fn settle_request_from_a_bare_charge() {
-    let mut charge = Charge::new("pat_9", ChargeStatus::Outstanding, Money::from_minor(5000, Currency::USD), Money::from_minor(1999, Currency::USD));
+    let mut charge = Charge::new(
+        "pat_9",
+        ChargeStatus::Outstanding,
+        Money::from_minor(5000, Currency::USD),
+        Money::from_minor(1999, Currency::USD),
+    );
     charge.id = Some("ch_9".into());
-    let request = SettleChargesFromCredit::new(Money::from_minor(1999, Currency::USD), vec![charge]);
+    let request =
+        SettleChargesFromCredit::new(Money::from_minor(1999, Currency::USD), vec![charge]);
     let (query, body) = map::settle_to_wire(&request).unwrap();
-    let req = client().settle_request(&query, &body, &CallOptions::new()).unwrap();
+    let req = client()
+        .settle_request(&query, &body, &CallOptions::new())
+        .unwrap();
     insta::assert_json_snapshot!("settle_request_bare_charge", shown(&req));
 }

@@ -52,10 +52,22 @@ fn is_datetime(s: &str) -> bool {
 
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-fn check(spec: &Value, schema: &Value, value: &Value, at: &str, strict: bool, errors: &mut Vec<String>) {
+fn check(
+    spec: &Value,
+    schema: &Value,
+    value: &Value,
+    at: &str,
+    strict: bool,
+    errors: &mut Vec<String>,
+) {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         check(spec, resolve(spec, r), value, at, strict, errors);
         return;
@@ -71,12 +83,14 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, strict: bool, er
         }
         return;
     }
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-        if !allowed.contains(value) {
-            errors.push(format!("{at}: {value} is not in the enum"));
-        }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        errors.push(format!("{at}: {value} is not in the enum"));
     }
-    let Some(ty) = schema.get("type").and_then(Value::as_str) else { return };
+    let Some(ty) = schema.get("type").and_then(Value::as_str) else {
+        return;
+    };
     let type_ok = match ty {
         "string" => value.is_string(),
         "integer" => value.is_i64() || value.is_u64(),
@@ -92,7 +106,9 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, strict: bool, er
         return;
     }
     match (schema.get("format").and_then(Value::as_str), value.as_str()) {
-        (Some("date-time"), Some(s)) if !is_datetime(s) => errors.push(format!("{at}: not a date-time: {s}")),
+        (Some("date-time"), Some(s)) if !is_datetime(s) => {
+            errors.push(format!("{at}: not a date-time: {s}"))
+        }
         (Some("date"), Some(s)) if !is_date(s) => errors.push(format!("{at}: not a date: {s}")),
         _ => {}
     }
@@ -101,12 +117,20 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, strict: bool, er
             check(spec, items, v, &format!("{at}[{i}]"), strict, errors);
         }
     }
-    if let (Some(props), Some(obj)) = (schema.get("properties").and_then(Value::as_object), value.as_object()) {
-        for req in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(k) = req.as_str() {
-                if !obj.contains_key(k) {
-                    errors.push(format!("{at}: missing required `{k}`"));
-                }
+    if let (Some(props), Some(obj)) = (
+        schema.get("properties").and_then(Value::as_object),
+        value.as_object(),
+    ) {
+        for req in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(k) = req.as_str()
+                && !obj.contains_key(k)
+            {
+                errors.push(format!("{at}: missing required `{k}`"));
             }
         }
         let fastapi_extras = schema.get("title").and_then(Value::as_str) == Some("ValidationError");

@@ -252,7 +252,14 @@ fn s(v: &str) -> String {
     v.to_owned()
 }
 
-fn item(id: &str, name: &str, quantity: i64, price: i64, unit: Option<&str>, item_type: &str) -> SeedItem {
+fn item(
+    id: &str,
+    name: &str,
+    quantity: i64,
+    price: i64,
+    unit: Option<&str>,
+    item_type: &str,
+) -> SeedItem {
     SeedItem {
         id: s(id),
         name: s(name),
@@ -263,7 +270,14 @@ fn item(id: &str, name: &str, quantity: i64, price: i64, unit: Option<&str>, ite
     }
 }
 
-fn charge(id: &str, description: &str, status: &str, total: i64, outstanding: i64, created: &str) -> SeedCharge {
+fn charge(
+    id: &str,
+    description: &str,
+    status: &str,
+    total: i64,
+    outstanding: i64,
+    created: &str,
+) -> SeedCharge {
     SeedCharge {
         id: s(id),
         description: Some(s(description)),
@@ -294,8 +308,22 @@ fn card_payment(id: &str, amount: i64, created: &str) -> SeedPayment {
 
 impl Default for Seed {
     fn default() -> Self {
-        let mut ch_1001_1 = charge("ch_1001_1", "Botox, 20 units", "OUTSTANDING", 12000, 8000, "2024-02-10T15:20:00.123456");
-        ch_1001_1.items.push(item("ci_1001_1", "Botox", 20, 600, Some("UNITS"), "MEDICATION"));
+        let mut ch_1001_1 = charge(
+            "ch_1001_1",
+            "Botox, 20 units",
+            "OUTSTANDING",
+            12000,
+            8000,
+            "2024-02-10T15:20:00.123456",
+        );
+        ch_1001_1.items.push(item(
+            "ci_1001_1",
+            "Botox",
+            20,
+            600,
+            Some("UNITS"),
+            "MEDICATION",
+        ));
         let mut pay = card_payment("pay_1001_card", 4000, "2024-02-10T15:45:00+00:00");
         pay.refunds.push(SeedRefund {
             id: s("rf_1001_1"),
@@ -303,19 +331,58 @@ impl Default for Seed {
             reason: s("DUPLICATE"),
         });
         ch_1001_1.payments.push(pay);
-        let mut ch_1001_2 = charge("ch_1001_2", "HydraFacial", "OUTSTANDING", 4500, 4500, "2024-03-05T11:00:00Z");
-        ch_1001_2.items.push(item("ci_1001_2", "HydraFacial", 1, 4500, Some("SESSIONS"), "SERVICE"));
+        let mut ch_1001_2 = charge(
+            "ch_1001_2",
+            "HydraFacial",
+            "OUTSTANDING",
+            4500,
+            4500,
+            "2024-03-05T11:00:00Z",
+        );
+        ch_1001_2.items.push(item(
+            "ci_1001_2",
+            "HydraFacial",
+            1,
+            4500,
+            Some("SESSIONS"),
+            "SERVICE",
+        ));
         ch_1001_2.tips.push(SeedTip {
             id: s("tip_1001_2"),
             amount: 500,
             provider_id: s("prov_7"),
             provider_first_name: s("Dana"),
         });
-        let mut ch_1001_3 = charge("ch_1001_3", "Vitamin B12 shot", "PAID", 3000, 0, "2023-12-01T10:00:00Z");
-        ch_1001_3.items.push(item("ci_1001_3", "Vitamin B12", 1, 3000, Some("INJECTIONS"), "MEDICATION"));
-        ch_1001_3.payments.push(card_payment("pay_1001_b12", 3000, "2023-12-01T10:05:00Z"));
-        let mut ch_1001_4 = charge("ch_1001_4", "Consultation", "WRITE_OFF", 2000, 0, "2023-11-20T08:30:00");
-        ch_1001_4.items.push(item("ci_1001_4", "Consultation", 1, 2000, None, "SERVICE"));
+        let mut ch_1001_3 = charge(
+            "ch_1001_3",
+            "Vitamin B12 shot",
+            "PAID",
+            3000,
+            0,
+            "2023-12-01T10:00:00Z",
+        );
+        ch_1001_3.items.push(item(
+            "ci_1001_3",
+            "Vitamin B12",
+            1,
+            3000,
+            Some("INJECTIONS"),
+            "MEDICATION",
+        ));
+        ch_1001_3
+            .payments
+            .push(card_payment("pay_1001_b12", 3000, "2023-12-01T10:05:00Z"));
+        let mut ch_1001_4 = charge(
+            "ch_1001_4",
+            "Consultation",
+            "WRITE_OFF",
+            2000,
+            0,
+            "2023-11-20T08:30:00",
+        );
+        ch_1001_4
+            .items
+            .push(item("ci_1001_4", "Consultation", 1, 2000, None, "SERVICE"));
         ch_1001_4.adjustments.push(SeedAdjustment {
             id: s("adj_1001_4"),
             amount: 2000,
@@ -323,15 +390,58 @@ impl Default for Seed {
             reason: Some(s("Courtesy")),
         });
 
-        let mut ch_1002_1 = charge("ch_1002_1", "Semaglutide, 1 month", "OUTSTANDING", 6000, 6000, "2024-04-02T09:00:00Z");
-        ch_1002_1.items.push(item("ci_1002_1", "Semaglutide", 1, 6000, Some("MG"), "MEDICATION"));
-        let mut ch_1002_2 =
-            charge("ch_1002_2", "Laser package", "PAYMENT_PLAN", 24000, 18000, "2024-01-20T14:00:00Z");
-        ch_1002_2.items.push(item("ci_1002_2", "Laser hair removal, 6 sessions", 1, 24000, Some("SESSIONS"), "PACKAGE"));
-        ch_1002_2.payments.push(card_payment("pay_1002_plan", 6000, "2024-01-20T14:10:00Z"));
+        let mut ch_1002_1 = charge(
+            "ch_1002_1",
+            "Semaglutide, 1 month",
+            "OUTSTANDING",
+            6000,
+            6000,
+            "2024-04-02T09:00:00Z",
+        );
+        ch_1002_1.items.push(item(
+            "ci_1002_1",
+            "Semaglutide",
+            1,
+            6000,
+            Some("MG"),
+            "MEDICATION",
+        ));
+        let mut ch_1002_2 = charge(
+            "ch_1002_2",
+            "Laser package",
+            "PAYMENT_PLAN",
+            24000,
+            18000,
+            "2024-01-20T14:00:00Z",
+        );
+        ch_1002_2.items.push(item(
+            "ci_1002_2",
+            "Laser hair removal, 6 sessions",
+            1,
+            24000,
+            Some("SESSIONS"),
+            "PACKAGE",
+        ));
+        ch_1002_2
+            .payments
+            .push(card_payment("pay_1002_plan", 6000, "2024-01-20T14:10:00Z"));
 
-        let mut ch_1003_1 = charge("ch_1003_1", "Dermal filler", "OUTSTANDING", 15000, 15000, "2024-05-11T16:00:00Z");
-        ch_1003_1.items.push(item("ci_1003_1", "Filler syringe", 2, 7500, Some("SYRINGES"), "PRODUCT"));
+        let mut ch_1003_1 = charge(
+            "ch_1003_1",
+            "Dermal filler",
+            "OUTSTANDING",
+            15000,
+            15000,
+            "2024-05-11T16:00:00Z",
+        );
+        ch_1003_1.items.push(item(
+            "ci_1003_1",
+            "Filler syringe",
+            2,
+            7500,
+            Some("SYRINGES"),
+            "PRODUCT",
+        ));
 
         Seed {
             patients: vec![
@@ -440,11 +550,16 @@ pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxR
     if req.method != http::Method::POST {
         return Some(detail(405, "Method Not Allowed"));
     }
-    if req.header("api-key") != Some(credentials::DECODA_API_KEY) || req.header("tenant") != Some(credentials::DECODA_TENANT)
+    if req.header("api-key") != Some(credentials::DECODA_API_KEY)
+        || req.header("tenant") != Some(credentials::DECODA_TENANT)
     {
         return Some(detail(401, "Invalid API key or tenant"));
     }
-    Some(if path == VERIFY_PATH { verify(state, req) } else { settle(state, req) })
+    Some(if path == VERIFY_PATH {
+        verify(state, req)
+    } else {
+        settle(state, req)
+    })
 }
 
 fn detail(status: u16, message: &str) -> SandboxResponse {
@@ -462,7 +577,12 @@ fn verr(kind: &str, loc: Vec<Value>, msg: &str, input: &Value) -> Value {
 /// Parses the JSON body as FastAPI would, or answers its 422.
 fn json_body(req: &SandboxRequest) -> Result<Value, SandboxResponse> {
     if req.body.iter().all(u8::is_ascii_whitespace) {
-        return Err(invalid(vec![verr("missing", vec![json!("body")], "Field required", &Value::Null)]));
+        return Err(invalid(vec![verr(
+            "missing",
+            vec![json!("body")],
+            "Field required",
+            &Value::Null,
+        )]));
     }
     serde_json::from_slice(&req.body).map_err(|e| {
         invalid(vec![json!({
@@ -510,7 +630,12 @@ fn verify(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
     let mut fields: Vec<&str> = Vec::new();
     for name in ["patientId", "lastName", "phoneNumber", "dateOfBirth"] {
         match obj.get(name) {
-            None => errors.push(verr("missing", vec![json!("body"), json!(name)], "Field required", &body)),
+            None => errors.push(verr(
+                "missing",
+                vec![json!("body"), json!(name)],
+                "Field required",
+                &body,
+            )),
             Some(Value::String(v)) => fields.push(v),
             Some(other) => errors.push(verr(
                 "string_type",
@@ -524,15 +649,17 @@ fn verify(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
         return invalid(errors);
     }
     let [patient_id, last_name, phone, dob] = [fields[0], fields[1], fields[2], fields[3]];
-    let Some(patient) = state
-        .patients
-        .iter()
-        .find(|p| p.id == patient_id && p.last_name == last_name && p.phone == phone && p.date_of_birth == dob)
-    else {
+    let Some(patient) = state.patients.iter().find(|p| {
+        p.id == patient_id && p.last_name == last_name && p.phone == phone && p.date_of_birth == dob
+    }) else {
         return detail(404, "Patient verification failed");
     };
     let summary = patient_summary(patient);
-    let charges: Vec<Value> = patient.charges.iter().map(|c| charge_json(patient, c, &summary)).collect();
+    let charges: Vec<Value> = patient
+        .charges
+        .iter()
+        .map(|c| charge_json(patient, c, &summary))
+        .collect();
     SandboxResponse::json(
         200,
         &json!({
@@ -618,7 +745,11 @@ fn charge_json(p: &SeedPatient, c: &SeedCharge, summary: &Value) -> Value {
             })
         })
         .collect();
-    let payments: Vec<Value> = c.payments.iter().map(|pay| charge_payment_json(p, c, pay)).collect();
+    let payments: Vec<Value> = c
+        .payments
+        .iter()
+        .map(|pay| charge_payment_json(p, c, pay))
+        .collect();
     let adjustments: Vec<Value> = c
         .adjustments
         .iter()
@@ -732,7 +863,12 @@ struct BodyCharge {
 
 fn validate_settle_body(body: &Value) -> Result<Vec<BodyCharge>, Vec<Value>> {
     let Some(list) = body.as_array() else {
-        return Err(vec![verr("list_type", vec![json!("body")], "Input should be a valid list", body)]);
+        return Err(vec![verr(
+            "list_type",
+            vec![json!("body")],
+            "Input should be a valid list",
+            body,
+        )]);
     };
     let mut errors = Vec::new();
     let mut out = Vec::new();
@@ -754,7 +890,12 @@ fn validate_settle_body(body: &Value) -> Result<Vec<BodyCharge>, Vec<Value>> {
                 None
             }
             Some(other) => {
-                errors.push(verr("string_type", at("patientId"), "Input should be a valid string", other));
+                errors.push(verr(
+                    "string_type",
+                    at("patientId"),
+                    "Input should be a valid string",
+                    other,
+                ));
                 None
             }
         };
@@ -767,7 +908,12 @@ fn validate_settle_body(body: &Value) -> Result<Vec<BodyCharge>, Vec<Value>> {
                     None
                 }
                 Some(other) => {
-                    errors.push(verr("int_type", at(name), "Input should be a valid integer", other));
+                    errors.push(verr(
+                        "int_type",
+                        at(name),
+                        "Input should be a valid integer",
+                        other,
+                    ));
                     None
                 }
             }
@@ -778,26 +924,51 @@ fn validate_settle_body(body: &Value) -> Result<Vec<BodyCharge>, Vec<Value>> {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                errors.push(verr("string_type", at("id"), "Input should be a valid string", other));
+                errors.push(verr(
+                    "string_type",
+                    at("id"),
+                    "Input should be a valid string",
+                    other,
+                ));
                 None
             }
         };
-        if let Some(status) = obj.get("status") {
-            if !status.as_str().is_some_and(|s| CHARGE_STATUSES.contains(&s)) {
-                let expected: Vec<String> = CHARGE_STATUSES.iter().map(|s| format!("'{s}'")).collect();
-                let (last, rest) = expected.split_last().map(|(l, r)| (l.clone(), r.join(", "))).unwrap_or_default();
-                errors.push(verr("enum", at("status"), &format!("Input should be {rest} or {last}"), status));
-            }
+        if let Some(status) = obj.get("status")
+            && !status
+                .as_str()
+                .is_some_and(|s| CHARGE_STATUSES.contains(&s))
+        {
+            let expected: Vec<String> = CHARGE_STATUSES.iter().map(|s| format!("'{s}'")).collect();
+            let (last, rest) = expected
+                .split_last()
+                .map(|(l, r)| (l.clone(), r.join(", ")))
+                .unwrap_or_default();
+            errors.push(verr(
+                "enum",
+                at("status"),
+                &format!("Input should be {rest} or {last}"),
+                status,
+            ));
         }
         for list_field in ["items", "tips", "payments", "adjustments"] {
-            if let Some(v) = obj.get(list_field) {
-                if !v.is_array() {
-                    errors.push(verr("list_type", at(list_field), "Input should be a valid list", v));
-                }
+            if let Some(v) = obj.get(list_field)
+                && !v.is_array()
+            {
+                errors.push(verr(
+                    "list_type",
+                    at(list_field),
+                    "Input should be a valid list",
+                    v,
+                ));
             }
         }
-        let description = obj.get("description").and_then(Value::as_str).map(str::to_owned);
-        if let (Some(patient_id), Some(total_outstanding), Some(total)) = (patient_id, total_outstanding, total) {
+        let description = obj
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        if let (Some(patient_id), Some(total_outstanding), Some(total)) =
+            (patient_id, total_outstanding, total)
+        {
             out.push(BodyCharge {
                 id,
                 patient_id,
@@ -807,7 +978,11 @@ fn validate_settle_body(body: &Value) -> Result<Vec<BodyCharge>, Vec<Value>> {
             });
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 fn settle(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
@@ -815,7 +990,12 @@ fn settle(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
     let mut errors = Vec::new();
     let amount = match req.query_all("amount").first() {
         None => {
-            errors.push(verr("missing", vec![json!("query"), json!("amount")], "Field required", &Value::Null));
+            errors.push(verr(
+                "missing",
+                vec![json!("query"), json!("amount")],
+                "Field required",
+                &Value::Null,
+            ));
             None
         }
         Some(text) => match text.trim().parse::<i64>() {
@@ -831,7 +1011,11 @@ fn settle(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
             }
         },
     };
-    let credit_ids: Vec<String> = req.query_all("credit_ids").into_iter().map(str::to_owned).collect();
+    let credit_ids: Vec<String> = req
+        .query_all("credit_ids")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let charges = match json_body(req) {
         Err(resp) => return resp,
         Ok(body) => match validate_settle_body(&body) {
@@ -900,7 +1084,10 @@ fn apply_credit(
         }
     }
     if amount > outstanding {
-        return Err(detail(400, "Amount exceeds the outstanding balance of the charges"));
+        return Err(detail(
+            400,
+            "Amount exceeds the outstanding balance of the charges",
+        ));
     }
     // Credits to use, oldest first.
     let patient = &state.patients[pi];
@@ -919,7 +1106,11 @@ fn apply_credit(
         v
     };
     usable.retain(|&k| patient.credits[k].amount > 0);
-    usable.sort_by(|&a, &b| patient.credits[a].created_date.cmp(&patient.credits[b].created_date));
+    usable.sort_by(|&a, &b| {
+        patient.credits[a]
+            .created_date
+            .cmp(&patient.credits[b].created_date)
+    });
     let available: i64 = usable.iter().map(|&k| patient.credits[k].amount).sum();
     if amount > available {
         return Err(detail(400, "Insufficient credit balance"));
