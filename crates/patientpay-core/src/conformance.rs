@@ -25,7 +25,10 @@ pub async fn check_provider(provider: &dyn PaymentProvider) {
 pub fn check_name(provider: &dyn PaymentProvider) {
     let name = provider.name();
     assert!(
-        !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'),
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'),
         "provider name {name:?} must be a short lowercase identifier"
     );
 }
@@ -34,24 +37,46 @@ fn valid_requests(op: Operation) -> Option<Box<dyn FnOnce() -> Request + Send>> 
     let usd = |m| Money::from_minor(m, Currency::USD);
     Some(match op {
         Operation::ListPaymentMethods => Box::new(|| Request::List(ListPaymentMethods::new())),
-        Operation::AddPaymentMethod => Box::new(|| Request::Add(AddPaymentMethod::new("pm_card_visa"))),
-        Operation::RemovePaymentMethod => Box::new(|| Request::Remove(RemovePaymentMethod::new("pm_1"))),
-        Operation::CreatePaymentIntent => Box::new(move || Request::Intent(CreatePaymentIntent::new(usd(1999)))),
+        Operation::AddPaymentMethod => {
+            Box::new(|| Request::Add(AddPaymentMethod::new("pm_card_visa")))
+        }
+        Operation::RemovePaymentMethod => {
+            Box::new(|| Request::Remove(RemovePaymentMethod::new("pm_1")))
+        }
+        Operation::CreatePaymentIntent => {
+            Box::new(move || Request::Intent(CreatePaymentIntent::new(usd(1999))))
+        }
         Operation::UpdatePaymentInfo => Box::new(|| {
             Request::Update(UpdatePaymentInfo::new(
                 "john@example.com",
                 "seti_1",
                 "nmi_tok",
-                Address::new("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500", "US"),
+                Address::new(
+                    "1600 Pennsylvania Avenue NW",
+                    "Washington",
+                    "DC",
+                    "20500",
+                    "US",
+                ),
             ))
         }),
         Operation::VerifyPatientBalance => Box::new(|| {
-            Request::Verify(VerifyPatient::new("p1", "Doe", "+14155552671", time::macros::date!(1990 - 01 - 31)))
+            Request::Verify(VerifyPatient::new(
+                "p1",
+                "Doe",
+                "+14155552671",
+                time::macros::date!(1990 - 01 - 31),
+            ))
         }),
         Operation::SettleChargesFromCredit => Box::new(move || {
             Request::Settle(SettleChargesFromCredit::new(
                 usd(100),
-                vec![Charge::new("p1", ChargeStatus::Outstanding, usd(100), usd(100))],
+                vec![Charge::new(
+                    "p1",
+                    ChargeStatus::Outstanding,
+                    usd(100),
+                    usd(100),
+                )],
             ))
         }),
     })
@@ -94,13 +119,21 @@ pub async fn check_unsupported_refused(provider: &dyn PaymentProvider) {
         if caps.supports(op) {
             continue;
         }
-        let Some(make) = valid_requests(op) else { continue };
+        let Some(make) = valid_requests(op) else {
+            continue;
+        };
         match call(provider, make()).await {
-            Err(Error::Unsupported { provider: p, operation }) => {
+            Err(Error::Unsupported {
+                provider: p,
+                operation,
+            }) => {
                 assert_eq!(p, provider.name(), "Unsupported must name the provider");
                 assert_eq!(operation, op, "Unsupported must name the operation");
             }
-            other => panic!("{} {op}: expected Unsupported, got {other:?}", provider.name()),
+            other => panic!(
+                "{} {op}: expected Unsupported, got {other:?}",
+                provider.name()
+            ),
         }
     }
 }
@@ -110,18 +143,44 @@ pub async fn check_invalid_input_refused(provider: &dyn PaymentProvider) {
     let caps = provider.capabilities();
     let usd = |m| Money::from_minor(m, Currency::USD);
     let bad: Vec<(Operation, Request, &str)> = vec![
-        (Operation::AddPaymentMethod, Request::Add(AddPaymentMethod::new("   ")), "token"),
-        (Operation::RemovePaymentMethod, Request::Remove(RemovePaymentMethod::new("")), "id"),
-        (Operation::CreatePaymentIntent, Request::Intent(CreatePaymentIntent::new(usd(0))), "amount"),
-        (Operation::CreatePaymentIntent, Request::Intent(CreatePaymentIntent::new(usd(-5))), "amount"),
+        (
+            Operation::AddPaymentMethod,
+            Request::Add(AddPaymentMethod::new("   ")),
+            "token",
+        ),
+        (
+            Operation::RemovePaymentMethod,
+            Request::Remove(RemovePaymentMethod::new("")),
+            "id",
+        ),
+        (
+            Operation::CreatePaymentIntent,
+            Request::Intent(CreatePaymentIntent::new(usd(0))),
+            "amount",
+        ),
+        (
+            Operation::CreatePaymentIntent,
+            Request::Intent(CreatePaymentIntent::new(usd(-5))),
+            "amount",
+        ),
         (
             Operation::VerifyPatientBalance,
-            Request::Verify(VerifyPatient::new("", "Doe", "1", time::macros::date!(1990 - 01 - 01))),
+            Request::Verify(VerifyPatient::new(
+                "",
+                "Doe",
+                "1",
+                time::macros::date!(1990 - 01 - 01),
+            )),
             "patient_id",
         ),
         (
             Operation::VerifyPatientBalance,
-            Request::Verify(VerifyPatient::new("p1", "Doe", "1", time::macros::date!(2999 - 01 - 01))),
+            Request::Verify(VerifyPatient::new(
+                "p1",
+                "Doe",
+                "1",
+                time::macros::date!(2999 - 01 - 01),
+            )),
             "date_of_birth",
         ),
         (
@@ -138,7 +197,10 @@ pub async fn check_invalid_input_refused(provider: &dyn PaymentProvider) {
             Err(Error::InvalidInput { field: f, .. }) => {
                 assert_eq!(f, field, "{} {op}: wrong field named", provider.name());
             }
-            other => panic!("{} {op}: expected InvalidInput for {field}, got {other:?}", provider.name()),
+            other => panic!(
+                "{} {op}: expected InvalidInput for {field}, got {other:?}",
+                provider.name()
+            ),
         }
     }
 }

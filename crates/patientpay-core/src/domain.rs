@@ -17,6 +17,11 @@ use crate::money::Money;
 use crate::open_enum;
 use crate::redact::{Redacted, redact_opt};
 
+/// `YYYY-MM-DD` serde for dates (time's default is a tuple).
+mod ymd {
+    time::serde::format_description!(pub(crate) iso_date, Date, "[year]-[month]-[day]");
+}
+
 // ---------------------------------------------------------------------------------------
 // Per-call options
 
@@ -503,7 +508,11 @@ impl CreatePaymentIntent {
     /// [`Error::InvalidInput`] for `amount` or `payment_method_types`.
     pub fn validate(&self) -> Result<()> {
         self.amount.ensure_positive("amount")?;
-        if self.payment_method_types.iter().any(|t| t.as_str().trim().is_empty()) {
+        if self
+            .payment_method_types
+            .iter()
+            .any(|t| t.as_str().trim().is_empty())
+        {
             return Err(Error::invalid_input(
                 "payment_method_types",
                 "must not contain an empty type",
@@ -533,7 +542,9 @@ impl ClientSecret {
     /// `pi_…_secret_…`. The id alone is not secret.
     pub fn payment_intent_id(&self) -> Option<&str> {
         let s = self.0.expose_secret();
-        s.split_once("_secret_").map(|(id, _)| id).filter(|id| id.starts_with("pi_"))
+        s.split_once("_secret_")
+            .map(|(id, _)| id)
+            .filter(|id| id.starts_with("pi_"))
     }
 }
 
@@ -683,7 +694,10 @@ impl VerifyPatient {
         require_non_empty("last_name", &self.last_name)?;
         require_non_empty("phone", &self.phone)?;
         if self.date_of_birth > OffsetDateTime::now_utc().date() {
-            return Err(Error::invalid_input("date_of_birth", "must not be in the future"));
+            return Err(Error::invalid_input(
+                "date_of_birth",
+                "must not be in the future",
+            ));
         }
         Ok(())
     }
@@ -751,8 +765,12 @@ pub struct Patient {
     /// Phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// Date of birth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Date of birth (`YYYY-MM-DD` in JSON).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "ymd::iso_date::option"
+    )]
     pub date_of_birth: Option<Date>,
     /// Address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -888,7 +906,11 @@ pub struct Charge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub created_at: Option<OffsetDateTime>,
     /// Its lines.
     #[serde(default)]
@@ -945,8 +967,11 @@ impl PatientBalance {
         payment_link: impl Into<String>,
         currency: crate::Currency,
     ) -> Result<PatientBalance> {
-        let total_outstanding =
-            Money::sum("charges", currency, charges.iter().map(|c| c.total_outstanding))?;
+        let total_outstanding = Money::sum(
+            "charges",
+            currency,
+            charges.iter().map(|c| c.total_outstanding),
+        )?;
         Ok(PatientBalance {
             patient,
             charges,
@@ -998,7 +1023,10 @@ impl SettleChargesFromCredit {
     /// [`Error::InvalidInput`] naming `charges`, `amount` or `credit_ids`.
     pub fn validate(&self) -> Result<()> {
         if self.charges.is_empty() {
-            return Err(Error::invalid_input("charges", "at least one charge is needed"));
+            return Err(Error::invalid_input(
+                "charges",
+                "at least one charge is needed",
+            ));
         }
         self.amount.ensure_positive("amount")?;
         let outstanding = Money::sum(
@@ -1009,17 +1037,26 @@ impl SettleChargesFromCredit {
         .map_err(|_| {
             Error::invalid_input(
                 "amount",
-                format!("must be in the charges' currency ({})", self.charges[0].total_outstanding.currency()),
+                format!(
+                    "must be in the charges' currency ({})",
+                    self.charges[0].total_outstanding.currency()
+                ),
             )
         })?;
         if self.amount.minor_units() > outstanding.minor_units() {
             return Err(Error::invalid_input(
                 "amount",
-                format!("{} is more than the charges' outstanding total {}", self.amount, outstanding),
+                format!(
+                    "{} is more than the charges' outstanding total {}",
+                    self.amount, outstanding
+                ),
             ));
         }
         if self.credit_ids.iter().any(|id| id.trim().is_empty()) {
-            return Err(Error::invalid_input("credit_ids", "must not contain an empty id"));
+            return Err(Error::invalid_input(
+                "credit_ids",
+                "must not contain an empty id",
+            ));
         }
         Ok(())
     }
@@ -1049,7 +1086,11 @@ pub struct Payment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient_id: Option<String>,
     /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub created_at: Option<OffsetDateTime>,
     /// Why it failed, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1080,14 +1121,32 @@ mod tests {
 
     #[test]
     fn phi_is_redacted_in_debug() {
-        let addr = Address::new("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500", "US")
-            .with_line2("Suite 9");
+        let addr = Address::new(
+            "1600 Pennsylvania Avenue NW",
+            "Washington",
+            "DC",
+            "20500",
+            "US",
+        )
+        .with_line2("Suite 9");
         let req = UpdatePaymentInfo::new("jane@example.com", "seti_1", "nmi-tok-SECRET", addr);
         let dbg = format!("{req:?}");
-        for leaked in ["Pennsylvania", "Washington", "20500", "jane@", "Suite", "nmi-tok-SECRET"] {
+        for leaked in [
+            "Pennsylvania",
+            "Washington",
+            "20500",
+            "jane@",
+            "Suite",
+            "nmi-tok-SECRET",
+        ] {
             assert!(!dbg.contains(leaked), "{leaked} in {dbg}");
         }
-        let v = VerifyPatient::new("p1", "Doe", "+14155552671", time::macros::date!(1990 - 01 - 31));
+        let v = VerifyPatient::new(
+            "p1",
+            "Doe",
+            "+14155552671",
+            time::macros::date!(1990 - 01 - 31),
+        );
         let dbg = format!("{v:?}");
         for leaked in ["Doe", "4155552671", "1990"] {
             assert!(!dbg.contains(leaked), "{leaked} in {dbg}");
@@ -1106,13 +1165,31 @@ mod tests {
 
     #[test]
     fn validation_names_fields() {
-        assert_eq!(AddPaymentMethod::new("  ").validate().unwrap_err().invalid_field(), Some("token"));
-        assert_eq!(RemovePaymentMethod::new("").validate().unwrap_err().invalid_field(), Some("id"));
+        assert_eq!(
+            AddPaymentMethod::new("  ")
+                .validate()
+                .unwrap_err()
+                .invalid_field(),
+            Some("token")
+        );
+        assert_eq!(
+            RemovePaymentMethod::new("")
+                .validate()
+                .unwrap_err()
+                .invalid_field(),
+            Some("id")
+        );
         let zero = CreatePaymentIntent::new(Money::zero(Currency::USD));
         assert_eq!(zero.validate().unwrap_err().invalid_field(), Some("amount"));
         let future = VerifyPatient::new("p", "Doe", "1", time::macros::date!(2999 - 01 - 01));
-        assert_eq!(future.validate().unwrap_err().invalid_field(), Some("date_of_birth"));
-        assert_eq!(parse_date("dob", "2023-02-30").unwrap_err().invalid_field(), Some("dob"));
+        assert_eq!(
+            future.validate().unwrap_err().invalid_field(),
+            Some("date_of_birth")
+        );
+        assert_eq!(
+            parse_date("dob", "2023-02-30").unwrap_err().invalid_field(),
+            Some("dob")
+        );
         assert!(parse_date("dob", "2024-02-29").is_ok());
     }
 
@@ -1121,23 +1198,39 @@ mod tests {
         let usd = |m| Money::from_minor(m, Currency::USD);
         let charge = Charge::new("p1", ChargeStatus::Outstanding, usd(5000), usd(3000));
         assert_eq!(
-            SettleChargesFromCredit::new(usd(100), vec![]).validate().unwrap_err().invalid_field(),
+            SettleChargesFromCredit::new(usd(100), vec![])
+                .validate()
+                .unwrap_err()
+                .invalid_field(),
             Some("charges")
         );
-        assert!(SettleChargesFromCredit::new(usd(3000), vec![charge.clone()]).validate().is_ok());
-        assert_eq!(
-            SettleChargesFromCredit::new(usd(3001), vec![charge.clone()]).validate().unwrap_err().invalid_field(),
-            Some("amount")
+        assert!(
+            SettleChargesFromCredit::new(usd(3000), vec![charge.clone()])
+                .validate()
+                .is_ok()
         );
         assert_eq!(
-            SettleChargesFromCredit::new(Money::from_minor(10, Currency::EUR), vec![charge.clone()])
+            SettleChargesFromCredit::new(usd(3001), vec![charge.clone()])
                 .validate()
                 .unwrap_err()
                 .invalid_field(),
             Some("amount")
         );
         assert_eq!(
-            SettleChargesFromCredit::new(usd(0), vec![charge]).validate().unwrap_err().invalid_field(),
+            SettleChargesFromCredit::new(
+                Money::from_minor(10, Currency::EUR),
+                vec![charge.clone()]
+            )
+            .validate()
+            .unwrap_err()
+            .invalid_field(),
+            Some("amount")
+        );
+        assert_eq!(
+            SettleChargesFromCredit::new(usd(0), vec![charge])
+                .validate()
+                .unwrap_err()
+                .invalid_field(),
             Some("amount")
         );
     }
@@ -1145,13 +1238,33 @@ mod tests {
     #[test]
     fn charge_round_trips_through_json() {
         let usd = |m| Money::from_minor(m, Currency::USD);
-        let mut charge = Charge::new("p1", ChargeStatus::Unknown("ON_HOLD".into()), usd(5000), usd(3000));
+        let mut charge = Charge::new(
+            "p1",
+            ChargeStatus::Unknown("ON_HOLD".into()),
+            usd(5000),
+            usd(3000),
+        );
         charge.id = Some("ch_1".into());
         charge.items.push(ChargeItem::new(2, usd(2500)));
-        charge.vendor_data.0.insert("ruleSetId".into(), serde_json::json!("rs_1"));
+        charge
+            .vendor_data
+            .0
+            .insert("ruleSetId".into(), serde_json::json!("rs_1"));
         let json = serde_json::to_string(&charge).unwrap();
         let back: Charge = serde_json::from_str(&json).unwrap();
         assert_eq!(back, charge);
-        assert_eq!(format!("{:?}", charge.vendor_data), "VendorData{\"ruleSetId\"}");
+        assert_eq!(
+            format!("{:?}", charge.vendor_data),
+            "VendorData{\"ruleSetId\"}"
+        );
+    }
+
+    #[test]
+    fn patient_dates_are_iso_in_json() {
+        let mut p = Patient::new("p1");
+        p.date_of_birth = Some(time::macros::date!(1990 - 01 - 31));
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["date_of_birth"], "1990-01-31");
+        assert_eq!(serde_json::from_value::<Patient>(json).unwrap(), p);
     }
 }

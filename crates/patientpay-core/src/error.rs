@@ -58,7 +58,11 @@ pub enum Error {
     },
 
     /// The vendor refused the credentials (HTTP 401 or 403).
-    #[error("{provider} {operation} failed: HTTP {status}: authentication refused{}{}", fmt_msg(message), fmt_req(request_id))]
+    #[error(
+        "{provider} {operation} failed: HTTP {status}: authentication refused{}{}",
+        fmt_msg(message),
+        fmt_req(request_id)
+    )]
     Auth {
         /// The provider's name.
         provider: &'static str,
@@ -73,7 +77,10 @@ pub enum Error {
     },
 
     /// The vendor answered with an error status (or an error inside a 2xx body).
-    #[error("{provider} {operation} failed: HTTP {status}: {message}{}", fmt_req(request_id))]
+    #[error(
+        "{provider} {operation} failed: HTTP {status}: {message}{}",
+        fmt_req(request_id)
+    )]
     Vendor {
         /// The provider's name.
         provider: &'static str,
@@ -88,7 +95,11 @@ pub enum Error {
     },
 
     /// The vendor answered 429 and retries (if any) were used up.
-    #[error("{provider} {operation} failed: HTTP 429: rate limited{}{}", fmt_retry_after(retry_after), fmt_req(request_id))]
+    #[error(
+        "{provider} {operation} failed: HTTP 429: rate limited{}{}",
+        fmt_retry_after(retry_after),
+        fmt_req(request_id)
+    )]
     RateLimited {
         /// The provider's name.
         provider: &'static str,
@@ -127,7 +138,9 @@ pub enum Error {
     },
 
     /// The answer did not have the shape the vendor documents. Never holds the body.
-    #[error("{provider} {operation} failed: HTTP {status}: could not decode the response: {detail}")]
+    #[error(
+        "{provider} {operation} failed: HTTP {status}: could not decode the response: {detail}"
+    )]
     Decode {
         /// The provider's name.
         provider: &'static str,
@@ -153,7 +166,10 @@ pub enum Error {
 }
 
 fn fmt_msg(message: &Option<String>) -> String {
-    message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+    message
+        .as_deref()
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default()
 }
 
 fn fmt_req(request_id: &Option<String>) -> String {
@@ -188,7 +204,10 @@ impl Error {
 
     /// An [`Error::Unsupported`].
     pub fn unsupported(provider: &'static str, operation: Operation) -> Error {
-        Error::Unsupported { provider, operation }
+        Error::Unsupported {
+            provider,
+            operation,
+        }
     }
 
     /// Classifies a vendor's error answer by HTTP status: 401/403 → [`Error::Auth`],
@@ -259,9 +278,9 @@ impl Error {
     /// The HTTP status of the vendor's answer, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Auth { status, .. } | Error::Vendor { status, .. } | Error::Decode { status, .. } => {
-                Some(*status)
-            }
+            Error::Auth { status, .. }
+            | Error::Vendor { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
             Error::RateLimited { .. } => Some(429),
             _ => None,
         }
@@ -332,14 +351,26 @@ mod tests {
     #[test]
     fn classifies_statuses() {
         let op = Operation::ListPaymentMethods;
-        assert!(matches!(Error::from_vendor_status("x", op, 401, None, None, None), Error::Auth { .. }));
-        assert!(matches!(Error::from_vendor_status("x", op, 403, None, None, None), Error::Auth { .. }));
+        assert!(matches!(
+            Error::from_vendor_status("x", op, 401, None, None, None),
+            Error::Auth { .. }
+        ));
+        assert!(matches!(
+            Error::from_vendor_status("x", op, 403, None, None, None),
+            Error::Auth { .. }
+        ));
         assert!(matches!(
             Error::from_vendor_status("x", op, 429, None, None, Some(Duration::from_secs(3))),
-            Error::RateLimited { retry_after: Some(_), .. }
+            Error::RateLimited {
+                retry_after: Some(_),
+                ..
+            }
         ));
         let e = Error::from_vendor_status("x", op, 503, None, None, None);
-        assert_eq!(e.to_string(), "x list_payment_methods failed: HTTP 503: Service Unavailable");
+        assert_eq!(
+            e.to_string(),
+            "x list_payment_methods failed: HTTP 503: Service Unavailable"
+        );
         assert!(e.is_retryable());
         assert!(e.may_have_been_sent());
         assert_eq!(e.status(), Some(503));

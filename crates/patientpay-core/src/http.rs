@@ -233,7 +233,10 @@ impl BaseUrl {
             return Err(Error::config("base_url", "must not contain credentials"));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(Error::config("base_url", "must not contain a query or fragment"));
+            return Err(Error::config(
+                "base_url",
+                "must not contain a query or fragment",
+            ));
         }
         if url.host().is_none() {
             return Err(Error::config("base_url", "must have a host"));
@@ -286,7 +289,11 @@ impl fmt::Display for BaseUrl {
 }
 
 /// Everything but RFC 3986 unreserved characters is escaped in a path segment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -303,7 +310,11 @@ fn is_loopback(url: &Url) -> bool {
 /// # Errors
 /// [`Error::Config`] for `setting` when the secret holds characters a header cannot carry;
 /// the message never repeats the secret.
-pub fn sensitive_header(setting: &'static str, prefix: &str, secret: &SecretString) -> Result<HeaderValue> {
+pub fn sensitive_header(
+    setting: &'static str,
+    prefix: &str,
+    secret: &SecretString,
+) -> Result<HeaderValue> {
     let mut value = HeaderValue::from_str(&format!("{prefix}{}", secret.expose_secret()))
         .map_err(|_| Error::config(setting, "contains characters not allowed in an HTTP header"))?;
     value.set_sensitive(true);
@@ -343,7 +354,12 @@ impl fmt::Debug for VendorRequest {
 impl VendorRequest {
     /// A request for `operation`; its retry-safety comes from
     /// [`Operation::retry_safety`].
-    pub fn new(provider: &'static str, operation: Operation, method: Method, url: Url) -> VendorRequest {
+    pub fn new(
+        provider: &'static str,
+        operation: Operation,
+        method: Method,
+        url: Url,
+    ) -> VendorRequest {
         VendorRequest {
             provider,
             operation,
@@ -487,11 +503,16 @@ impl VendorResponse {
 
     /// The vendor's request id, from the usual headers.
     pub fn request_id(&self) -> Option<String> {
-        ["x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id"]
-            .iter()
-            .find_map(|h| self.headers.get(*h))
-            .and_then(|v| v.to_str().ok())
-            .map(|s| s.chars().take(128).collect())
+        [
+            "x-request-id",
+            "request-id",
+            "x-amzn-requestid",
+            "x-correlation-id",
+        ]
+        .iter()
+        .find_map(|h| self.headers.get(*h))
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(128).collect())
     }
 
     /// The `Retry-After` header as a duration (seconds or an HTTP date).
@@ -518,11 +539,19 @@ impl VendorResponse {
     /// # Errors
     /// [`Error::Decode`] saying what and where, never the body's content.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        if let Some(ct) = self.content_type() {
-            if !(ct.starts_with("application/json") || ct.contains("+json")) {
-                let ct: String = ct.split(';').next().unwrap_or("").chars().take(64).collect();
-                return Err(self.decode_error(format!("expected a JSON response, got content-type {ct}")));
-            }
+        if let Some(ct) = self.content_type()
+            && !(ct.starts_with("application/json") || ct.contains("+json"))
+        {
+            let ct: String = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(64)
+                .collect();
+            return Err(
+                self.decode_error(format!("expected a JSON response, got content-type {ct}"))
+            );
         }
         decode_json(&self.body).map_err(|detail| self.decode_error(detail))
     }
@@ -605,7 +634,10 @@ fn describe_json_error(path: &str, e: &serde_json::Error) -> String {
         Category::Data => {
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or("");
-            if msg.starts_with("missing field") || msg.starts_with("duplicate field") || msg.starts_with("invalid length") {
+            if msg.starts_with("missing field")
+                || msg.starts_with("duplicate field")
+                || msg.starts_with("invalid length")
+            {
                 msg.to_owned()
             } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
                 // "invalid type: string \"Jane\", expected u32" → keep the kinds only.
@@ -620,8 +652,16 @@ fn describe_json_error(path: &str, e: &serde_json::Error) -> String {
             }
         }
     };
-    let location = if path.is_empty() || path == "." { "top level".to_owned() } else { format!("`{path}`") };
-    format!("{what} at {location} (line {}, column {})", e.line(), e.column())
+    let location = if path.is_empty() || path == "." {
+        "top level".to_owned()
+    } else {
+        format!("`{path}`")
+    };
+    format!(
+        "{what} at {location} (line {}, column {})",
+        e.line(),
+        e.column()
+    )
 }
 
 fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
@@ -630,7 +670,10 @@ fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(text).ok()?;
-    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -645,7 +688,9 @@ pub struct HttpClient {
 
 impl fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpClient").field("config", &self.config).finish()
+        f.debug_struct("HttpClient")
+            .field("config", &self.config)
+            .finish()
     }
 }
 
@@ -683,7 +728,9 @@ impl HttpClient {
             .user_agent(config.user_agent.clone())
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
-            .map_err(|e| Error::config("http_client", format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| {
+                Error::config("http_client", format!("cannot build the HTTP client: {e}"))
+            })?;
         Ok(HttpClient {
             client,
             config: Arc::new(config),
@@ -731,18 +778,19 @@ impl HttpClient {
         let started = Instant::now();
         let provider = request.provider;
         let operation = request.operation;
-        let result = match tokio::time::timeout(total, self.execute_with_retries(&request, started, total))
-            .instrument(span.clone())
-            .await
-        {
-            Ok(result) => result,
-            Err(_) => Err(Error::Timeout {
-                provider,
-                operation,
-                after: total,
-                maybe_sent: true,
-            }),
-        };
+        let result =
+            match tokio::time::timeout(total, self.execute_with_retries(&request, started, total))
+                .instrument(span.clone())
+                .await
+            {
+                Ok(result) => result,
+                Err(_) => Err(Error::Timeout {
+                    provider,
+                    operation,
+                    after: total,
+                    maybe_sent: true,
+                }),
+            };
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(resp) => {
@@ -829,11 +877,21 @@ impl HttpClient {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let cap = self.config.max_response_bytes;
-        let too_large = || AttemptError::Fatal(Error::ResponseTooLarge { provider, operation, limit: cap });
+        let too_large = || {
+            AttemptError::Fatal(Error::ResponseTooLarge {
+                provider,
+                operation,
+                limit: cap,
+            })
+        };
         if response.content_length().is_some_and(|len| len > cap) {
             return Err(too_large());
         }
-        let initial = response.content_length().unwrap_or(8 * 1024).min(cap).min(1024 * 1024);
+        let initial = response
+            .content_length()
+            .unwrap_or(8 * 1024)
+            .min(cap)
+            .min(1024 * 1024);
         let mut buf = BytesMut::with_capacity(initial as usize);
         while let Some(chunk) = response
             .chunk()
@@ -877,7 +935,11 @@ fn classify_reqwest_error(
             after: timeout,
             maybe_sent: !connect,
         };
-        return if connect { AttemptError::NotSent(err) } else { AttemptError::MaybeSent(err) };
+        return if connect {
+            AttemptError::NotSent(err)
+        } else {
+            AttemptError::MaybeSent(err)
+        };
     }
     let detail = describe_reqwest_error(e);
     let err = Error::Transport {
@@ -886,7 +948,11 @@ fn classify_reqwest_error(
         detail,
         maybe_sent: !connect,
     };
-    if connect { AttemptError::NotSent(err) } else { AttemptError::MaybeSent(err) }
+    if connect {
+        AttemptError::NotSent(err)
+    } else {
+        AttemptError::MaybeSent(err)
+    }
 }
 
 /// The error chain's messages without the URL (which reqwest includes in its own Display).
@@ -924,7 +990,13 @@ mod tests {
     #[test]
     fn base_url_policy() {
         assert!(BaseUrl::parse("https://api.decodahealth.com").is_ok());
-        for ok in ["http://127.0.0.1:1", "http://127.5.6.7", "http://[::1]:80", "http://localhost:9/x", "http://LOCALHOST"] {
+        for ok in [
+            "http://127.0.0.1:1",
+            "http://127.5.6.7",
+            "http://[::1]:80",
+            "http://localhost:9/x",
+            "http://LOCALHOST",
+        ] {
             assert!(BaseUrl::parse(ok).is_ok(), "{ok}");
         }
         for bad in [
@@ -980,10 +1052,16 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        assert_eq!(parse_retry_after(&HeaderValue::from_static("7")), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("7")),
+            Some(Duration::from_secs(7))
+        );
         let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
         let d = parse_retry_after(&HeaderValue::from_str(&future).unwrap()).unwrap();
-        assert!(d > Duration::from_secs(100) && d <= Duration::from_secs(120), "{d:?}");
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
         assert_eq!(
             parse_retry_after(&HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT")),
             Some(Duration::ZERO)
@@ -1004,15 +1082,28 @@ mod tests {
         assert!(e.contains("`age`"), "{e}");
         let e = decode_json::<P>(br#"{"age": 3}"#).unwrap_err();
         assert!(e.contains("missing field `name`"), "{e}");
-        assert!(decode_json::<P>(br#"{"age": 3, "na"#).unwrap_err().contains("truncated"));
+        assert!(
+            decode_json::<P>(br#"{"age": 3, "na"#)
+                .unwrap_err()
+                .contains("truncated")
+        );
         assert!(decode_json::<P>(b"").unwrap_err().contains("empty"));
-        assert!(decode_json::<P>(b"<html>").unwrap_err().contains("malformed"));
-        assert!(decode_json::<P>(&[0xff, 0xfe, 0x00]).unwrap_err().contains("malformed"));
+        assert!(
+            decode_json::<P>(b"<html>")
+                .unwrap_err()
+                .contains("malformed")
+        );
+        assert!(
+            decode_json::<P>(&[0xff, 0xfe, 0x00])
+                .unwrap_err()
+                .contains("malformed")
+        );
     }
 
     #[test]
     fn sensitive_headers_hide_in_debug() {
-        let v = sensitive_header("X", "Bearer ", &SecretString::from("jwt-SECRET".to_owned())).unwrap();
+        let v =
+            sensitive_header("X", "Bearer ", &SecretString::from("jwt-SECRET".to_owned())).unwrap();
         assert!(v.is_sensitive());
         let mut map = HeaderMap::new();
         map.insert("authorization", v);

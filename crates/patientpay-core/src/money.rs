@@ -73,17 +73,35 @@ const CURRENCIES: &[(&str, u8)] = &[
 
 impl Currency {
     /// United States dollar (2 decimals).
-    pub const USD: Currency = Currency { code: "USD", exponent: 2 };
+    pub const USD: Currency = Currency {
+        code: "USD",
+        exponent: 2,
+    };
     /// Canadian dollar (2 decimals).
-    pub const CAD: Currency = Currency { code: "CAD", exponent: 2 };
+    pub const CAD: Currency = Currency {
+        code: "CAD",
+        exponent: 2,
+    };
     /// Euro (2 decimals).
-    pub const EUR: Currency = Currency { code: "EUR", exponent: 2 };
+    pub const EUR: Currency = Currency {
+        code: "EUR",
+        exponent: 2,
+    };
     /// Pound sterling (2 decimals).
-    pub const GBP: Currency = Currency { code: "GBP", exponent: 2 };
+    pub const GBP: Currency = Currency {
+        code: "GBP",
+        exponent: 2,
+    };
     /// Japanese yen (no minor unit).
-    pub const JPY: Currency = Currency { code: "JPY", exponent: 0 };
+    pub const JPY: Currency = Currency {
+        code: "JPY",
+        exponent: 0,
+    };
     /// Kuwaiti dinar (3 decimals).
-    pub const KWD: Currency = Currency { code: "KWD", exponent: 3 };
+    pub const KWD: Currency = Currency {
+        code: "KWD",
+        exponent: 3,
+    };
 
     /// Looks a currency up by its ISO 4217 code (case-insensitive).
     ///
@@ -291,7 +309,11 @@ impl Money {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] naming `field`.
-    pub fn parse_decimal_field(field: &'static str, text: &str, currency: Currency) -> Result<Money, Error> {
+    pub fn parse_decimal_field(
+        field: &'static str,
+        text: &str,
+        currency: Currency,
+    ) -> Result<Money, Error> {
         Money::parse_decimal(text, currency).map_err(|e| Error::invalid_input(field, e.to_string()))
     }
 
@@ -300,7 +322,11 @@ impl Money {
     /// # Errors
     /// [`Error::InvalidInput`] naming `field` for junk, sub-minor precision, overflow, zero
     /// or a negative amount.
-    pub fn parse_positive(field: &'static str, text: &str, currency: Currency) -> Result<Money, Error> {
+    pub fn parse_positive(
+        field: &'static str,
+        text: &str,
+        currency: Currency,
+    ) -> Result<Money, Error> {
         let money = Money::parse_decimal_field(field, text, currency)?;
         money.ensure_positive(field)?;
         Ok(money)
@@ -314,7 +340,10 @@ impl Money {
         if self.minor > 0 {
             Ok(self)
         } else {
-            Err(Error::invalid_input(field, AmountError::NotPositive.to_string()))
+            Err(Error::invalid_input(
+                field,
+                AmountError::NotPositive.to_string(),
+            ))
         }
     }
 
@@ -366,7 +395,10 @@ impl Money {
         }
         self.minor
             .checked_add(other.minor)
-            .map(|minor| Money { minor, currency: self.currency })
+            .map(|minor| Money {
+                minor,
+                currency: self.currency,
+            })
             .ok_or_else(|| Error::invalid_input(field, AmountError::Overflow.to_string()))
     }
 
@@ -485,18 +517,30 @@ mod tests {
         assert_eq!(usd("99999999.99"), Ok(9_999_999_999));
         assert_eq!(usd("92233720368547758.07"), Ok(i64::MAX));
         assert_eq!(usd("-92233720368547758.08"), Ok(i64::MIN));
-        assert_eq!(Money::parse_decimal("500", Currency::JPY).map(Money::minor_units), Ok(500));
-        assert_eq!(Money::parse_decimal("1.234", Currency::KWD).map(Money::minor_units), Ok(1234));
+        assert_eq!(
+            Money::parse_decimal("500", Currency::JPY).map(Money::minor_units),
+            Ok(500)
+        );
+        assert_eq!(
+            Money::parse_decimal("1.234", Currency::KWD).map(Money::minor_units),
+            Ok(1234)
+        );
     }
 
     #[test]
     fn refuses_junk_precision_and_overflow() {
         assert_eq!(usd(""), Err(AmountError::Empty));
         assert_eq!(usd("   "), Err(AmountError::Empty));
-        for junk in ["1e3", "NaN", "nan", "inf", "1,000.00", "+5", ".5", "5.", "1.2.3", "--1", "- 1", "0x10", "١٢"] {
+        for junk in [
+            "1e3", "NaN", "nan", "inf", "1,000.00", "+5", ".5", "5.", "1.2.3", "--1", "- 1",
+            "0x10", "١٢",
+        ] {
             assert_eq!(usd(junk), Err(AmountError::NotDecimal), "{junk}");
         }
-        assert!(matches!(usd("1.234"), Err(AmountError::SubMinorPrecision { .. })));
+        assert!(matches!(
+            usd("1.234"),
+            Err(AmountError::SubMinorPrecision { .. })
+        ));
         assert!(matches!(
             Money::parse_decimal("1.5", Currency::JPY),
             Err(AmountError::SubMinorPrecision { .. })
@@ -524,11 +568,23 @@ mod tests {
         assert_eq!(m(2950).to_minimal_decimal_string(), "29.5");
         assert_eq!(m(29).to_minimal_decimal_string(), "0.29");
         assert_eq!(m(0).to_minimal_decimal_string(), "0");
-        assert_eq!(serde_json::to_string(&m(1999).to_json_major_units()).unwrap(), "19.99");
-        assert_eq!(serde_json::to_string(&m(10000).to_json_major_units()).unwrap(), "100");
-        assert_eq!(serde_json::to_string(&m(-29).to_json_major_units()).unwrap(), "-0.29");
+        assert_eq!(
+            serde_json::to_string(&m(1999).to_json_major_units()).unwrap(),
+            "19.99"
+        );
+        assert_eq!(
+            serde_json::to_string(&m(10000).to_json_major_units()).unwrap(),
+            "100"
+        );
+        assert_eq!(
+            serde_json::to_string(&m(-29).to_json_major_units()).unwrap(),
+            "-0.29"
+        );
         assert_eq!(m(1999).to_string(), "19.99 USD");
-        assert_eq!(Money::from_minor(500, Currency::JPY).to_decimal_string(), "500");
+        assert_eq!(
+            Money::from_minor(500, Currency::JPY).to_decimal_string(),
+            "500"
+        );
     }
 
     #[test]
@@ -543,18 +599,40 @@ mod tests {
     fn serde_round_trip_checks_decimal() {
         let m = Money::from_minor(1999, Currency::USD);
         let json = serde_json::to_string(&m).unwrap();
-        assert_eq!(json, r#"{"minor_units":1999,"currency":"USD","decimal":"19.99"}"#);
+        assert_eq!(
+            json,
+            r#"{"minor_units":1999,"currency":"USD","decimal":"19.99"}"#
+        );
         assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
-        assert!(serde_json::from_str::<Money>(r#"{"minor_units":1999,"currency":"USD","decimal":"19.98"}"#).is_err());
+        assert!(
+            serde_json::from_str::<Money>(
+                r#"{"minor_units":1999,"currency":"USD","decimal":"19.98"}"#
+            )
+            .is_err()
+        );
         assert!(serde_json::from_str::<Money>(r#"{"minor_units":1999,"currency":"ZZZ"}"#).is_err());
     }
 
     #[test]
     fn arithmetic_is_checked() {
         let a = Money::from_minor(i64::MAX, Currency::USD);
-        assert!(a.checked_add(Money::from_minor(1, Currency::USD), "x").is_err());
-        assert!(a.checked_add(Money::from_minor(1, Currency::EUR), "x").is_err());
-        let total = Money::sum("charges", Currency::USD, [Money::from_minor(1, Currency::USD), Money::from_minor(2, Currency::USD)]).unwrap();
+        assert!(
+            a.checked_add(Money::from_minor(1, Currency::USD), "x")
+                .is_err()
+        );
+        assert!(
+            a.checked_add(Money::from_minor(1, Currency::EUR), "x")
+                .is_err()
+        );
+        let total = Money::sum(
+            "charges",
+            Currency::USD,
+            [
+                Money::from_minor(1, Currency::USD),
+                Money::from_minor(2, Currency::USD),
+            ],
+        )
+        .unwrap();
         assert_eq!(total.minor_units(), 3);
     }
 

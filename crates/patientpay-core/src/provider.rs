@@ -112,7 +112,10 @@ impl Capabilities {
 
     /// The operations in the set, in trait order.
     pub fn operations(self) -> impl Iterator<Item = Operation> {
-        Operation::ALL.iter().copied().filter(move |op| self.supports(*op))
+        Operation::ALL
+            .iter()
+            .copied()
+            .filter(move |op| self.supports(*op))
     }
 }
 
@@ -168,13 +171,19 @@ pub trait PaymentProvider: Send + Sync {
     fn capabilities(&self) -> Capabilities;
 
     /// Lists the patient's saved payment methods.
-    async fn list_payment_methods(&self, request: ListPaymentMethods) -> Result<Vec<SavedPaymentMethod>>;
+    async fn list_payment_methods(
+        &self,
+        request: ListPaymentMethods,
+    ) -> Result<Vec<SavedPaymentMethod>>;
 
     /// Saves a payment method from a processor token (Stripe `pm_…` or an NMI token).
     async fn add_payment_method(&self, request: AddPaymentMethod) -> Result<SavedPaymentMethod>;
 
     /// Removes a saved payment method.
-    async fn remove_payment_method(&self, request: RemovePaymentMethod) -> Result<RemovedPaymentMethod>;
+    async fn remove_payment_method(
+        &self,
+        request: RemovePaymentMethod,
+    ) -> Result<RemovedPaymentMethod>;
 
     /// Creates a payment intent; its client secret goes to the browser.
     async fn create_payment_intent(&self, request: CreatePaymentIntent) -> Result<PaymentIntent>;
@@ -187,7 +196,8 @@ pub trait PaymentProvider: Send + Sync {
 
     /// Settles charges from the patient's credit balance. Moves money: never retried once
     /// it may have reached the vendor.
-    async fn settle_charges_from_credit(&self, request: SettleChargesFromCredit) -> Result<Payment>;
+    async fn settle_charges_from_credit(&self, request: SettleChargesFromCredit)
+    -> Result<Payment>;
 }
 
 #[cfg(test)]
@@ -200,7 +210,10 @@ mod tests {
         assert_eq!(caps.operations().count(), Operation::ALL.len());
         assert!(!Capabilities::NONE.supports(Operation::ListPaymentMethods));
         assert_eq!(
-            format!("{:?}", Capabilities::from_operations(&[Operation::AddPaymentMethod])),
+            format!(
+                "{:?}",
+                Capabilities::from_operations(&[Operation::AddPaymentMethod])
+            ),
             "{AddPaymentMethod}"
         );
     }

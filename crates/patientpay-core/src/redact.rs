@@ -71,9 +71,16 @@ pub fn scrub_vendor_message(message: &str) -> String {
 }
 
 fn is_email_like(word: &str) -> bool {
-    let w = word.trim_matches(|c: char| matches!(c, '\'' | '"' | ',' | '.' | ';' | ':' | '(' | ')' | '<' | '>'));
+    let w = word.trim_matches(|c: char| {
+        matches!(
+            c,
+            '\'' | '"' | ',' | '.' | ';' | ':' | '(' | ')' | '<' | '>'
+        )
+    });
     match w.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.'),
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        }
         None => false,
     }
 }
@@ -85,7 +92,12 @@ fn scrub_digit_runs(s: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if c.is_ascii_digit() || (c == '+' || c == '(') && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit() || *n == '(') {
+        if c.is_ascii_digit()
+            || (c == '+' || c == '(')
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|n| n.is_ascii_digit() || *n == '(')
+        {
             // Extend over digits and phone punctuation.
             let mut j = i;
             let mut digits = 0;
@@ -122,11 +134,26 @@ mod tests {
 
     #[test]
     fn scrubs() {
-        assert_eq!(scrub_vendor_message("No such setupintent: 'seti_1SNZ'"), "No such setupintent: 'seti_1SNZ'");
-        assert_eq!(scrub_vendor_message("call 4155552671 now"), "call <redacted> now");
-        assert_eq!(scrub_vendor_message("dob 1990-01-31 wrong"), "dob <redacted> wrong");
-        assert_eq!(scrub_vendor_message("amount 1999 too high"), "amount 1999 too high");
-        assert_eq!(scrub_vendor_message("HTTP 404: not found"), "HTTP 404: not found");
+        assert_eq!(
+            scrub_vendor_message("No such setupintent: 'seti_1SNZ'"),
+            "No such setupintent: 'seti_1SNZ'"
+        );
+        assert_eq!(
+            scrub_vendor_message("call 4155552671 now"),
+            "call <redacted> now"
+        );
+        assert_eq!(
+            scrub_vendor_message("dob 1990-01-31 wrong"),
+            "dob <redacted> wrong"
+        );
+        assert_eq!(
+            scrub_vendor_message("amount 1999 too high"),
+            "amount 1999 too high"
+        );
+        assert_eq!(
+            scrub_vendor_message("HTTP 404: not found"),
+            "HTTP 404: not found"
+        );
         assert_eq!(scrub_vendor_message("'x@y.example'"), "<redacted>");
     }
 

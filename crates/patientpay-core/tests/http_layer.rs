@@ -4,7 +4,9 @@
 use std::time::{Duration, Instant};
 
 use http::Method;
-use patientpay_core::http::{BaseUrl, HttpClient, HttpConfig, RetryPolicy, VendorRequest, sensitive_header};
+use patientpay_core::http::{
+    BaseUrl, HttpClient, HttpConfig, RetryPolicy, VendorRequest, sensitive_header,
+};
 use patientpay_core::{Error, Operation};
 use patientpay_sandbox::{Fault, FaultKind, Sandbox};
 use secrecy::SecretString;
@@ -41,7 +43,11 @@ async fn money_moving_post_is_sent_once_after_500() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.inject(Fault::on("POST", PATH).status(500));
     let resp = client(3)
-        .execute(request(&sandbox, Operation::SettleChargesFromCredit, Method::POST).json_body(&[1]).unwrap())
+        .execute(
+            request(&sandbox, Operation::SettleChargesFromCredit, Method::POST)
+                .json_body(&[1])
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(resp.status(), 500);
@@ -56,10 +62,23 @@ async fn money_moving_post_is_sent_once_after_reset_and_after_timeout() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.inject(Fault::on("POST", PATH).kind(FaultKind::DropAfterHandling));
     let err = client(3)
-        .execute(request(&sandbox, Operation::CreatePaymentIntent, Method::POST))
+        .execute(request(
+            &sandbox,
+            Operation::CreatePaymentIntent,
+            Method::POST,
+        ))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport { maybe_sent: true, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                maybe_sent: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(sandbox.count("POST", PATH), 1);
 
     sandbox.reset();
@@ -71,7 +90,16 @@ async fn money_moving_post_is_sent_once_after_reset_and_after_timeout() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Timeout { maybe_sent: true, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                maybe_sent: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(sandbox.count("POST", PATH), 1);
 }
 
@@ -82,7 +110,11 @@ async fn reads_retry_on_reset_and_5xx_then_succeed() {
     sandbox.inject(Fault::on("GET", PATH).status(503).times(1));
     sandbox.inject(ok_body());
     let resp = client(2)
-        .execute(request(&sandbox, Operation::ListPaymentMethods, Method::GET))
+        .execute(request(
+            &sandbox,
+            Operation::ListPaymentMethods,
+            Method::GET,
+        ))
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
@@ -94,13 +126,27 @@ async fn reads_retry_on_reset_and_5xx_then_succeed() {
 async fn reads_do_not_retry_500_and_stop_after_max_retries() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.inject(Fault::on("GET", PATH).status(500));
-    let resp = client(2).execute(request(&sandbox, Operation::ListPaymentMethods, Method::GET)).await.unwrap();
+    let resp = client(2)
+        .execute(request(
+            &sandbox,
+            Operation::ListPaymentMethods,
+            Method::GET,
+        ))
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 500);
     assert_eq!(sandbox.count("GET", PATH), 1);
 
     sandbox.reset();
     sandbox.inject(Fault::on("GET", PATH).status(502));
-    let resp = client(2).execute(request(&sandbox, Operation::ListPaymentMethods, Method::GET)).await.unwrap();
+    let resp = client(2)
+        .execute(request(
+            &sandbox,
+            Operation::ListPaymentMethods,
+            Method::GET,
+        ))
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 502);
     assert_eq!(sandbox.count("GET", PATH), 3);
 }
@@ -112,11 +158,19 @@ async fn retry_after_is_honoured_for_post_on_429() {
     sandbox.inject(ok_body());
     let started = Instant::now();
     let resp = client(2)
-        .execute(request(&sandbox, Operation::SettleChargesFromCredit, Method::POST))
+        .execute(request(
+            &sandbox,
+            Operation::SettleChargesFromCredit,
+            Method::POST,
+        ))
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(started.elapsed() >= Duration::from_millis(950), "waited {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited {:?}",
+        started.elapsed()
+    );
     assert_eq!(sandbox.count("POST", PATH), 2);
 }
 
@@ -125,11 +179,20 @@ async fn absurd_retry_after_is_not_waited_for() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.inject(Fault::on("GET", PATH).rate_limit(Some("86400")));
     let started = Instant::now();
-    let resp = client(2).execute(request(&sandbox, Operation::ListPaymentMethods, Method::GET)).await.unwrap();
+    let resp = client(2)
+        .execute(request(
+            &sandbox,
+            Operation::ListPaymentMethods,
+            Method::GET,
+        ))
+        .await
+        .unwrap();
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(sandbox.count("GET", PATH), 1);
     match resp.error(None) {
-        Error::RateLimited { retry_after, .. } => assert_eq!(retry_after, Some(Duration::from_secs(86400))),
+        Error::RateLimited { retry_after, .. } => {
+            assert_eq!(retry_after, Some(Duration::from_secs(86400)))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -140,29 +203,69 @@ async fn connect_refused_is_retried_even_for_money_moving_posts() {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     let base = BaseUrl::parse(&format!("http://{addr}")).unwrap();
-    let req = VendorRequest::new("test", Operation::SettleChargesFromCredit, Method::POST, base.endpoint(&["x"]).unwrap());
+    let req = VendorRequest::new(
+        "test",
+        Operation::SettleChargesFromCredit,
+        Method::POST,
+        base.endpoint(&["x"]).unwrap(),
+    );
     let err = client(2).execute(req).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { maybe_sent: false, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                maybe_sent: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(!err.may_have_been_sent());
-    assert!(!err.to_string().contains(&addr.port().to_string()), "no URL in errors: {err}");
+    assert!(
+        !err.to_string().contains(&addr.port().to_string()),
+        "no URL in errors: {err}"
+    );
 }
 
 #[tokio::test]
 async fn size_cap_holds_on_a_100_mb_body_without_buffering_it() {
     let sandbox = Sandbox::start().await.unwrap();
     // Streamed without Content-Length: the cap must trip while reading.
-    sandbox.inject(Fault::on("GET", PATH).kind(FaultKind::HugeBody { bytes: 100 * 1024 * 1024, content_length: false }));
+    sandbox.inject(Fault::on("GET", PATH).kind(FaultKind::HugeBody {
+        bytes: 100 * 1024 * 1024,
+        content_length: false,
+    }));
     let started = Instant::now();
-    let err = client(0).execute(request(&sandbox, Operation::VerifyPatientBalance, Method::GET)).await.unwrap_err();
-    assert!(matches!(err, Error::ResponseTooLarge { limit, .. } if limit == 16 * 1024 * 1024), "{err:?}");
+    let err = client(0)
+        .execute(request(
+            &sandbox,
+            Operation::VerifyPatientBalance,
+            Method::GET,
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit, .. } if limit == 16 * 1024 * 1024),
+        "{err:?}"
+    );
     // Reading 100 MB on loopback would take far longer than reading 16 MB; the point is
     // that the error arrives once the cap is reached, before the body ends.
     assert!(started.elapsed() < Duration::from_secs(20));
 
     // With Content-Length announced, nothing is read at all.
     sandbox.reset();
-    sandbox.inject(Fault::on("GET", PATH).kind(FaultKind::HugeBody { bytes: 100 * 1024 * 1024, content_length: true }));
-    let err = client(0).execute(request(&sandbox, Operation::VerifyPatientBalance, Method::GET)).await.unwrap_err();
+    sandbox.inject(Fault::on("GET", PATH).kind(FaultKind::HugeBody {
+        bytes: 100 * 1024 * 1024,
+        content_length: true,
+    }));
+    let err = client(0)
+        .execute(request(
+            &sandbox,
+            Operation::VerifyPatientBalance,
+            Method::GET,
+        ))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
 }
 
@@ -176,25 +279,60 @@ async fn json_codec_checks_content_type_and_shape() {
     let sandbox = Sandbox::start().await.unwrap();
     let c = client(0);
     let cases: Vec<(Fault, &str)> = vec![
-        (Fault::on("GET", PATH).status_body(200, "text/plain", "ok"), "content-type text/plain"),
-        (Fault::on("GET", PATH).status_body(200, "text/html", "<html>"), "content-type text/html"),
-        (Fault::on("GET", PATH).status_body(200, "application/json", ""), "empty response body"),
-        (Fault::on("GET", PATH).status_body(200, "application/json", r#"{"ok": tr"#), "truncated JSON"),
-        (Fault::on("GET", PATH).status_body(200, "application/json", r#"{"ok": null}"#), "`ok`"),
-        (Fault::on("GET", PATH).status_body(200, "application/json", r#"[1,2]"#), "invalid type"),
-        (Fault::on("GET", PATH).status_body(200, "application/json", vec![0xff, 0xfe]), "malformed JSON"),
+        (
+            Fault::on("GET", PATH).status_body(200, "text/plain", "ok"),
+            "content-type text/plain",
+        ),
+        (
+            Fault::on("GET", PATH).status_body(200, "text/html", "<html>"),
+            "content-type text/html",
+        ),
+        (
+            Fault::on("GET", PATH).status_body(200, "application/json", ""),
+            "empty response body",
+        ),
+        (
+            Fault::on("GET", PATH).status_body(200, "application/json", r#"{"ok": tr"#),
+            "truncated JSON",
+        ),
+        (
+            Fault::on("GET", PATH).status_body(200, "application/json", r#"{"ok": null}"#),
+            "`ok`",
+        ),
+        (
+            Fault::on("GET", PATH).status_body(200, "application/json", r#"[1,2]"#),
+            "invalid type",
+        ),
+        (
+            Fault::on("GET", PATH).status_body(200, "application/json", vec![0xff, 0xfe]),
+            "malformed JSON",
+        ),
     ];
     for (fault, want) in cases {
         sandbox.reset();
         sandbox.inject(fault);
-        let resp = c.execute(request(&sandbox, Operation::ListPaymentMethods, Method::GET)).await.unwrap();
+        let resp = c
+            .execute(request(
+                &sandbox,
+                Operation::ListPaymentMethods,
+                Method::GET,
+            ))
+            .await
+            .unwrap();
         let err = resp.json::<Shape>().unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
         assert!(err.to_string().contains(want), "{want}: {err}");
     }
     sandbox.reset();
     sandbox.inject(ok_body());
-    let resp = c.execute(request(&sandbox, Operation::ListPaymentMethods, Method::GET)).await.unwrap();
+    let resp = c
+        .execute(request(
+            &sandbox,
+            Operation::ListPaymentMethods,
+            Method::GET,
+        ))
+        .await
+        .unwrap();
     assert!(resp.json::<Shape>().unwrap().ok);
 }
 
@@ -203,7 +341,14 @@ async fn truncated_body_is_a_transport_error_and_reads_retry_it() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.inject(Fault::on("GET", PATH).kind(FaultKind::Truncate).times(1));
     sandbox.inject(ok_body());
-    let resp = client(1).execute(request(&sandbox, Operation::ListPaymentMethods, Method::GET)).await.unwrap();
+    let resp = client(1)
+        .execute(request(
+            &sandbox,
+            Operation::ListPaymentMethods,
+            Method::GET,
+        ))
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(sandbox.count("GET", PATH), 2);
 }
@@ -213,8 +358,10 @@ async fn sensitive_headers_reach_the_server_but_no_debug() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.inject(ok_body());
     let secret = SecretString::from("jwt-VERY-SECRET".to_owned());
-    let req = request(&sandbox, Operation::ListPaymentMethods, Method::GET)
-        .header(http::header::AUTHORIZATION, sensitive_header("TOKEN", "Bearer ", &secret).unwrap());
+    let req = request(&sandbox, Operation::ListPaymentMethods, Method::GET).header(
+        http::header::AUTHORIZATION,
+        sensitive_header("TOKEN", "Bearer ", &secret).unwrap(),
+    );
     assert!(!format!("{req:?}").contains("VERY-SECRET"));
     assert!(!format!("{:?}", req.headers()).contains("VERY-SECRET"));
     let c = client(0);
@@ -231,7 +378,10 @@ async fn per_call_timeout_overrides_the_client_default() {
     sandbox.inject(Fault::on("GET", PATH).delay(Duration::from_millis(400)));
     let started = Instant::now();
     let err = client(0)
-        .execute(request(&sandbox, Operation::ListPaymentMethods, Method::GET).timeout(Some(Duration::from_millis(100))))
+        .execute(
+            request(&sandbox, Operation::ListPaymentMethods, Method::GET)
+                .timeout(Some(Duration::from_millis(100))),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");

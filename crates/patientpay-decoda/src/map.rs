@@ -219,10 +219,13 @@ pub fn check_settle(request: &SettleChargesFromCredit) -> Result<()> {
 pub fn settle_to_wire(
     request: &SettleChargesFromCredit,
 ) -> Result<(wire::SettleQuery, Vec<wire::ChargeDetailInput>)> {
+    // Charges with nothing outstanding (verify also lists paid ones) cannot take credit, so
+    // they are not sent: the verify answer can be passed to settle unchanged.
     let body = request
         .charges
         .iter()
         .enumerate()
+        .filter(|(_, c)| c.total_outstanding.is_positive())
         .map(|(i, c)| charge_to_wire(i, c))
         .collect::<Result<Vec<_>>>()?;
     Ok((

@@ -80,7 +80,11 @@ impl Fault {
 
     /// Answers `status` with a small JSON body.
     pub fn status(self, status: u16) -> Fault {
-        self.status_body(status, "application/json", format!(r#"{{"statusCode":{status},"message":"injected fault"}}"#))
+        self.status_body(
+            status,
+            "application/json",
+            format!(r#"{{"statusCode":{status},"message":"injected fault"}}"#),
+        )
     }
 
     /// Answers `status` with `body` of `content_type`.
@@ -131,7 +135,11 @@ pub(crate) struct Rule {
 
 impl Rule {
     pub(crate) fn new(fault: Fault) -> Rule {
-        Rule { fault, seen: 0, applied: 0 }
+        Rule {
+            fault,
+            seen: 0,
+            applied: 0,
+        }
     }
 }
 
@@ -145,7 +153,11 @@ pub(crate) fn path_matches(pattern: &str, path: &str) -> bool {
 pub(crate) fn next(rules: &mut [Rule], req: &SandboxRequest) -> Option<FaultKind> {
     for rule in rules.iter_mut() {
         let f = &rule.fault;
-        if f.method.as_deref().is_some_and(|m| m != req.method.as_str()) || !path_matches(&f.path, &req.path) {
+        if f.method
+            .as_deref()
+            .is_some_and(|m| m != req.method.as_str())
+            || !path_matches(&f.path, &req.path)
+        {
             continue;
         }
         if f.times.is_some_and(|t| rule.applied >= t) {

@@ -86,7 +86,8 @@ impl Seed {
     /// # Errors
     /// `InvalidData` when the JSON does not match [`Seed`].
     pub fn from_json(bytes: &[u8]) -> std::io::Result<Seed> {
-        serde_json::from_slice(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        serde_json::from_slice(bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
     }
 }
 
@@ -113,7 +114,11 @@ impl SandboxRequest {
 
     /// Every value of query parameter `name`.
     pub fn query_all(&self, name: &str) -> Vec<&str> {
-        self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// The path's segments, percent-decoded.
@@ -121,7 +126,7 @@ impl SandboxRequest {
         self.path
             .trim_start_matches('/')
             .split('/')
-            .map(|s| percent_decode(s))
+            .map(percent_decode)
             .collect()
     }
 }
@@ -175,10 +180,10 @@ impl SandboxResponse {
 }
 
 /// Headers whose values the record replaces with `<redacted>`.
-const SECRET_HEADERS: &[&str] = &["authorization", "cv-api-key", "api-key", "cookie"];
+const SECRET_HEADERS: &[&str] = &["authorization", "cv-api-key", "api-key", "tenant", "cookie"];
 
 /// A request the sandbox received, for assertions in tests. Secret headers
-/// (`Authorization`, `cv-api-key`, `API-KEY`) are recorded as `<redacted>`; use
+/// (`Authorization`, `cv-api-key`, `API-KEY`, `TENANT`) are recorded as `<redacted>`; use
 /// [`RecordedRequest::sent_secret`] to check which value was sent.
 #[derive(Clone, Serialize)]
 pub struct RecordedRequest {
@@ -238,13 +243,18 @@ impl RecordedRequest {
     /// A (non-secret) header's value.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// `true` when the secret header `name` was sent with exactly `expected`.
     pub fn sent_secret(&self, name: &str, expected: &str) -> bool {
         let name = name.to_ascii_lowercase();
-        self.secrets.iter().any(|(k, v)| *k == name && v == expected)
+        self.secrets
+            .iter()
+            .any(|(k, v)| *k == name && v == expected)
     }
 }
 

@@ -60,14 +60,21 @@ impl std::error::Error for Dropped {}
 
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
     let (parts, body) = req.into_parts();
-    let body = match http_body_util::Limited::new(body, MAX_REQUEST_BYTES).collect().await {
+    let body = match http_body_util::Limited::new(body, MAX_REQUEST_BYTES)
+        .collect()
+        .await
+    {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Ok(full(SandboxResponse::text(413, "request body too large"))),
     };
     let query = parts
         .uri
         .query()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
     let request = SandboxRequest {
         method: parts.method,
@@ -127,13 +134,20 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
             Err(Dropped)
         }
         Some(FaultKind::RateLimit { retry_after }) => {
-            let mut resp = SandboxResponse::json(429, &serde_json::json!({"detail": "Too Many Requests", "message": "Too Many Requests"}));
+            let mut resp = SandboxResponse::json(
+                429,
+                &serde_json::json!({"detail": "Too Many Requests", "message": "Too Many Requests"}),
+            );
             if let Some(ra) = retry_after {
                 resp = resp.with_header("retry-after", ra);
             }
             Ok(full(resp))
         }
-        Some(FaultKind::Status { status, body, content_type }) => {
+        Some(FaultKind::Status {
+            status,
+            body,
+            content_type,
+        }) => {
             let resp = SandboxResponse {
                 status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                 content_type: "application/octet-stream",
@@ -142,7 +156,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
             };
             Ok(full(resp))
         }
-        Some(FaultKind::HugeBody { bytes, content_length }) => {
+        Some(FaultKind::HugeBody {
+            bytes,
+            content_length,
+        }) => {
             const CHUNK: usize = 64 * 1024;
             let chunk = Bytes::from(vec![b' '; CHUNK]);
             let first = Bytes::from_static(b"[");
@@ -163,14 +180,20 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
                 }
             });
             let resp = SandboxResponse::json(200, &serde_json::Value::Null);
-            Ok(with_body(&resp, StreamBody::new(chunks).boxed(), content_length.then_some(bytes)))
+            Ok(with_body(
+                &resp,
+                StreamBody::new(chunks).boxed(),
+                content_length.then_some(bytes),
+            ))
         }
     }
 }
 
 fn full(resp: SandboxResponse) -> Response<Body> {
     let len = resp.body.len() as u64;
-    let body = Full::new(resp.body.clone()).map_err(|e: Infallible| match e {}).boxed();
+    let body = Full::new(resp.body.clone())
+        .map_err(|e: Infallible| match e {})
+        .boxed();
     with_body(&resp, body, Some(len))
 }
 
@@ -178,7 +201,10 @@ fn with_body(resp: &SandboxResponse, body: Body, content_length: Option<u64>) ->
     let mut out = Response::new(body);
     *out.status_mut() = resp.status;
     let headers = out.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(resp.content_type));
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(resp.content_type),
+    );
     for (name, value) in &resp.headers {
         if let Ok(v) = HeaderValue::from_str(value) {
             headers.insert(*name, v);
@@ -187,7 +213,11 @@ fn with_body(resp: &SandboxResponse, body: Body, content_length: Option<u64>) ->
     if let Some(len) = content_length {
         headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
     }
-    headers.insert("x-request-id", HeaderValue::from_str(&format!("sbx_{:016x}", fastrand_u64())).unwrap_or(HeaderValue::from_static("sbx")));
+    headers.insert(
+        "x-request-id",
+        HeaderValue::from_str(&format!("sbx_{:016x}", fastrand_u64()))
+            .unwrap_or(HeaderValue::from_static("sbx")),
+    );
     out
 }
 
