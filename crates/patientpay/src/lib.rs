@@ -17,6 +17,45 @@
 //!
 //! Everything in [`patientpay_core`] is re-exported at the root: [`Money`], the domain
 //! types, [`Error`], [`Capabilities`] and the [`http`] layer.
+//!
+//! ## Quick start
+//!
+//! Build a provider from its builder (credentials from the environment with `from_env()`, or
+//! set explicitly), then use it only through `dyn PaymentProvider`. Here against the
+//! in-process sandbox, so the example runs anywhere:
+//!
+//! ```
+//! # #[cfg(feature = "decoda")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use patientpay::decoda::DecodaBuilder;
+//! use patientpay::{Money, PaymentProvider, SettleChargesFromCredit, VerifyPatient, parse_date};
+//!
+//! let sandbox = patientpay_sandbox::Sandbox::start().await?;
+//! let provider: Box<dyn PaymentProvider> = Box::new(
+//!     DecodaBuilder::new()
+//!         .with_api_key("sandbox-decoda-api-key")
+//!         .with_tenant("sandbox-tenant")
+//!         .with_base_url(sandbox.base_url()) // production: leave out
+//!         .build()?,
+//! );
+//!
+//! let who = VerifyPatient::new("pat_1001", "Rivera", "+14155550101", parse_date("dob", "1985-04-12")?);
+//! let balance = provider.verify_patient_balance(who).await?;
+//! assert_eq!(balance.total_outstanding.to_string(), "125.00 USD");
+//!
+//! let amount = Money::parse_positive("amount", "25.00", balance.total_outstanding.currency())?;
+//! let payment = provider
+//!     .settle_charges_from_credit(SettleChargesFromCredit::new(amount, balance.charges))
+//!     .await?;
+//! assert_eq!(payment.amount.minor_units(), 2500);
+//! # Ok(()) }
+//! # #[cfg(not(feature = "decoda"))]
+//! # fn main() {}
+//! ```
+//!
+//! Errors say which layer failed ([`Error`]); money-moving calls are never sent twice after
+//! they may have reached the vendor; secrets and PHI never appear in `Debug`, errors or traces.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
