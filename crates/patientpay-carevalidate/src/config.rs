@@ -104,7 +104,13 @@ pub struct CareValidateBuilder {
 impl fmt::Debug for CareValidateBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CareValidateBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| patientpay_core::redact::REDACTED))
+            .field(
+                "api_key",
+                &self
+                    .api_key
+                    .as_ref()
+                    .map(|_| patientpay_core::redact::REDACTED),
+            )
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
             .field("http_config", &self.http_config)
@@ -127,10 +133,10 @@ impl CareValidateBuilder {
         if let Ok(key) = std::env::var(API_KEY_ENV) {
             builder = builder.with_api_key(key);
         }
-        if let Ok(url) = std::env::var(BASE_URL_ENV) {
-            if !url.trim().is_empty() {
-                builder = builder.with_base_url(url);
-            }
+        if let Ok(url) = std::env::var(BASE_URL_ENV)
+            && !url.trim().is_empty()
+        {
+            builder = builder.with_base_url(url);
         }
         builder
     }
@@ -176,7 +182,12 @@ impl CareValidateBuilder {
     pub fn build(self) -> Result<CareValidate> {
         let api_key = match &self.api_key {
             Some(key) if !key.expose_secret().trim().is_empty() => key,
-            Some(_) => return Err(Error::config(API_KEY_ENV, "the CareValidate API key is empty")),
+            Some(_) => {
+                return Err(Error::config(
+                    API_KEY_ENV,
+                    "the CareValidate API key is empty",
+                ));
+            }
             None => {
                 return Err(Error::config(
                     API_KEY_ENV,
@@ -185,7 +196,11 @@ impl CareValidateBuilder {
             }
         };
         let api_key: HeaderValue = sensitive_header(API_KEY_ENV, "", api_key)?;
-        let base_url = BaseUrl::parse(self.base_url.as_deref().unwrap_or(self.environment.base_url()))?;
+        let base_url = BaseUrl::parse(
+            self.base_url
+                .as_deref()
+                .unwrap_or(self.environment.base_url()),
+        )?;
         let http = match self.http_client {
             Some(client) => client,
             None => HttpClient::new(self.http_config.unwrap_or_default())?,
@@ -200,8 +215,14 @@ mod tests {
 
     #[test]
     fn environments() {
-        assert_eq!("production".parse::<Environment>().unwrap(), Environment::Production);
-        assert_eq!(" Staging ".parse::<Environment>().unwrap(), Environment::Staging);
+        assert_eq!(
+            "production".parse::<Environment>().unwrap(),
+            Environment::Production
+        );
+        assert_eq!(
+            " Staging ".parse::<Environment>().unwrap(),
+            Environment::Staging
+        );
         let err = "prod".parse::<Environment>().unwrap_err();
         assert_eq!(err.invalid_field(), Some("environment"));
         assert_eq!(Environment::default().base_url(), PRODUCTION_BASE_URL);
@@ -211,21 +232,33 @@ mod tests {
 
     #[test]
     fn missing_or_empty_key_names_the_variable() {
-        for builder in [CareValidateBuilder::new(), CareValidateBuilder::new().with_api_key("  ")] {
+        for builder in [
+            CareValidateBuilder::new(),
+            CareValidateBuilder::new().with_api_key("  "),
+        ] {
             match builder.build() {
                 Err(Error::Config { setting, .. }) => assert_eq!(setting, "CAREVALIDATE_API_KEY"),
                 other => panic!("expected a config error, got {other:?}"),
             }
         }
-        let err = CareValidateBuilder::new().with_api_key("bad\nkey-SECRET").build().unwrap_err();
+        let err = CareValidateBuilder::new()
+            .with_api_key("bad\nkey-SECRET")
+            .build()
+            .unwrap_err();
         assert!(matches!(&err, Error::Config { setting, .. } if setting == "CAREVALIDATE_API_KEY"));
         assert!(!err.to_string().contains("key-SECRET"));
     }
 
     #[test]
     fn base_url_choice_and_policy() {
-        let c = CareValidateBuilder::new().with_api_key("k").build().unwrap();
-        assert_eq!(c.base_url().as_str(), "https://api.care360-next.carevalidate.com/");
+        let c = CareValidateBuilder::new()
+            .with_api_key("k")
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.base_url().as_str(),
+            "https://api.care360-next.carevalidate.com/"
+        );
         let c = CareValidateBuilder::new()
             .with_api_key("k")
             .with_environment(Environment::Staging)

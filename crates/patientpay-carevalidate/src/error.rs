@@ -38,29 +38,55 @@ mod tests {
     fn resp(status: u16, content_type: &'static str, body: &'static str) -> VendorResponse {
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        VendorResponse::from_parts("carevalidate", Operation::CreatePaymentIntent, status, headers, body)
+        VendorResponse::from_parts(
+            "carevalidate",
+            Operation::CreatePaymentIntent,
+            status,
+            headers,
+            body,
+        )
     }
 
     #[test]
     fn every_documented_shape() {
-        let e = from_response(&resp(400, "application/json", r#"{"success":false,"message":"Amount is required"}"#));
-        assert!(matches!(&e, Error::Vendor { status: 400, message, .. } if message == "Amount is required"), "{e:?}");
+        let e = from_response(&resp(
+            400,
+            "application/json",
+            r#"{"success":false,"message":"Amount is required"}"#,
+        ));
+        assert!(
+            matches!(&e, Error::Vendor { status: 400, message, .. } if message == "Amount is required"),
+            "{e:?}"
+        );
 
         let e = from_response(&resp(
             400,
             "application/json",
             r#"{"status":400,"success":false,"message":"Invalid request","error":"No such setupintent: 'seti_x'"}"#,
         ));
-        assert!(matches!(&e, Error::Vendor { message, .. } if message == "No such setupintent: 'seti_x'"), "{e:?}");
+        assert!(
+            matches!(&e, Error::Vendor { message, .. } if message == "No such setupintent: 'seti_x'"),
+            "{e:?}"
+        );
 
-        let e = from_response(&resp(401, "application/json", r#"{"status":401,"error":"Invalid API key"}"#));
+        let e = from_response(&resp(
+            401,
+            "application/json",
+            r#"{"status":401,"error":"Invalid API key"}"#,
+        ));
         assert!(
             matches!(&e, Error::Auth { status: 401, message: Some(m), .. } if m == "Invalid API key"),
             "{e:?}"
         );
 
-        let e = from_response(&resp(500, "application/json", r#"{"success":false,"message":"Internal server error"}"#));
-        assert!(matches!(&e, Error::Vendor { status: 500, message, .. } if message == "Internal server error"));
+        let e = from_response(&resp(
+            500,
+            "application/json",
+            r#"{"success":false,"message":"Internal server error"}"#,
+        ));
+        assert!(
+            matches!(&e, Error::Vendor { status: 500, message, .. } if message == "Internal server error")
+        );
         assert!(e.is_retryable());
     }
 
@@ -79,15 +105,30 @@ mod tests {
     #[test]
     fn other_bodies_fall_back() {
         let e = from_response(&resp(502, "text/plain", "upstream connect error\nmore"));
-        assert!(matches!(&e, Error::Vendor { message, .. } if message == "upstream connect error"), "{e:?}");
+        assert!(
+            matches!(&e, Error::Vendor { message, .. } if message == "upstream connect error"),
+            "{e:?}"
+        );
         let e = from_response(&resp(503, "text/html", "<html><body>down</body></html>"));
-        assert!(matches!(&e, Error::Vendor { message, .. } if message == "Service Unavailable"), "{e:?}");
+        assert!(
+            matches!(&e, Error::Vendor { message, .. } if message == "Service Unavailable"),
+            "{e:?}"
+        );
         // JSON in a text content type is still read.
-        let e = from_response(&resp(400, "text/plain", r#"{"success":false,"message":"Invalid payment method types"}"#));
-        assert!(matches!(&e, Error::Vendor { message, .. } if message == "Invalid payment method types"));
+        let e = from_response(&resp(
+            400,
+            "text/plain",
+            r#"{"success":false,"message":"Invalid payment method types"}"#,
+        ));
+        assert!(
+            matches!(&e, Error::Vendor { message, .. } if message == "Invalid payment method types")
+        );
         // JSON of another shape: no message, the status's reason instead.
         let e = from_response(&resp(400, "application/json", r#"{"message": 12}"#));
-        assert!(matches!(&e, Error::Vendor { message, .. } if message == "Bad Request"), "{e:?}");
+        assert!(
+            matches!(&e, Error::Vendor { message, .. } if message == "Bad Request"),
+            "{e:?}"
+        );
         let e = from_response(&resp(429, "application/json", r#"{"message":"slow down"}"#));
         assert!(matches!(e, Error::RateLimited { .. }));
     }

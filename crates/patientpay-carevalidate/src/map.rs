@@ -27,10 +27,10 @@ pub const CURRENCY: Currency = Currency::USD;
 
 /// US state, district, territory and military codes accepted as `state` when the country is US.
 pub const US_STATE_CODES: &[&str] = &[
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
-    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
-    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
-    "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI", "UM", "AA", "AE", "AP",
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI", "UM", "AA", "AE", "AP",
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -105,7 +105,10 @@ pub(crate) fn payment_intent(resp: &VendorResponse, amount: Money) -> Result<Pay
 pub(crate) fn validate_update_payment_info(request: &UpdatePaymentInfo) -> Result<()> {
     validate_email(&request.email)?;
     require_non_empty("stripe_setup_id", &request.stripe_setup_id)?;
-    require_non_empty("nmi_payment_token", request.nmi_payment_token.expose_secret())?;
+    require_non_empty(
+        "nmi_payment_token",
+        request.nmi_payment_token.expose_secret(),
+    )?;
     validate_address(&request.shipping_address)
 }
 
@@ -128,7 +131,9 @@ fn validate_email(email: &str) -> Result<()> {
         && domain
             .split('.')
             .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
-        && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
     if local.is_empty() || local.contains('@') || local.len() > 64 || !domain_ok {
         return bad("must be an e-mail address like name@example.com");
     }
@@ -151,7 +156,10 @@ fn validate_address(address: &Address) -> Result<()> {
     }
     let state = address.state.trim();
     if is_us(country) {
-        if !US_STATE_CODES.iter().any(|code| code.eq_ignore_ascii_case(state)) {
+        if !US_STATE_CODES
+            .iter()
+            .any(|code| code.eq_ignore_ascii_case(state))
+        {
             return Err(Error::invalid_input(
                 "shipping_address.state",
                 "must be a US state abbreviation such as DC or NY when the country is US",
@@ -185,7 +193,12 @@ pub(crate) fn update_user_request(request: &UpdatePaymentInfo) -> UpdateUserRequ
     let a = &request.shipping_address;
     let address = ShippingAddress {
         address_line1: a.line1.trim().to_owned(),
-        address_line2: a.line2.as_deref().map(str::trim).unwrap_or_default().to_owned(),
+        address_line2: a
+            .line2
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned(),
         city: a.city.trim().to_owned(),
         state: a.state.trim().to_ascii_uppercase(),
         country: a.country.trim().to_ascii_uppercase(),
@@ -232,7 +245,13 @@ mod tests {
     }
 
     fn addr() -> Address {
-        Address::new("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500", "US")
+        Address::new(
+            "1600 Pennsylvania Avenue NW",
+            "Washington",
+            "DC",
+            "20500",
+            "US",
+        )
     }
 
     fn update(email: &str, address: Address) -> UpdatePaymentInfo {
@@ -240,7 +259,9 @@ mod tests {
     }
 
     fn field(result: Result<()>) -> Option<String> {
-        result.err().and_then(|e| e.invalid_field().map(str::to_owned))
+        result
+            .err()
+            .and_then(|e| e.invalid_field().map(str::to_owned))
     }
 
     fn json_resp(op: Operation, status: u16, body: &str) -> VendorResponse {
@@ -263,14 +284,19 @@ mod tests {
             (MAX_AMOUNT_MINOR_UNITS, "9999999999999.99"),
         ] {
             let body = payment_intent_request(&CreatePaymentIntent::new(usd(minor)));
-            assert_eq!(serde_json::to_string(&body).unwrap(), format!("{{\"amount\":{text}}}"));
+            assert_eq!(
+                serde_json::to_string(&body).unwrap(),
+                format!("{{\"amount\":{text}}}")
+            );
         }
     }
 
     #[test]
     fn intent_checks_name_amount() {
         assert!(validate_payment_intent(&CreatePaymentIntent::new(usd(1))).is_ok());
-        assert!(validate_payment_intent(&CreatePaymentIntent::new(usd(MAX_AMOUNT_MINOR_UNITS))).is_ok());
+        assert!(
+            validate_payment_intent(&CreatePaymentIntent::new(usd(MAX_AMOUNT_MINOR_UNITS))).is_ok()
+        );
         for bad in [
             CreatePaymentIntent::new(usd(0)),
             CreatePaymentIntent::new(usd(-100)),
@@ -280,14 +306,28 @@ mod tests {
             CreatePaymentIntent::new(Money::from_minor(1999, Currency::EUR)),
             CreatePaymentIntent::new(Money::from_minor(500, Currency::JPY)),
         ] {
-            assert_eq!(field(validate_payment_intent(&bad)).as_deref(), Some("amount"), "{bad:?}");
+            assert_eq!(
+                field(validate_payment_intent(&bad)).as_deref(),
+                Some("amount"),
+                "{bad:?}"
+            );
         }
-        let eur = validate_payment_intent(&CreatePaymentIntent::new(Money::from_minor(1, Currency::EUR)))
-            .unwrap_err()
-            .to_string();
-        assert!(eur.contains("only accepts amounts in USD") && eur.contains("EUR"), "{eur}");
-        let empty = CreatePaymentIntent::new(usd(100)).with_payment_method_types([PaymentMethodType::Unknown(" ".into())]);
-        assert_eq!(field(validate_payment_intent(&empty)).as_deref(), Some("payment_method_types"));
+        let eur = validate_payment_intent(&CreatePaymentIntent::new(Money::from_minor(
+            1,
+            Currency::EUR,
+        )))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            eur.contains("only accepts amounts in USD") && eur.contains("EUR"),
+            "{eur}"
+        );
+        let empty = CreatePaymentIntent::new(usd(100))
+            .with_payment_method_types([PaymentMethodType::Unknown(" ".into())]);
+        assert_eq!(
+            field(validate_payment_intent(&empty)).as_deref(),
+            Some("payment_method_types")
+        );
     }
 
     #[test]
@@ -317,18 +357,84 @@ mod tests {
             (update("john@exa_mple.com", addr()), "email"),
             (update("john@@example.com", addr()), "email"),
             (update("john@.example.com", addr()), "email"),
-            (UpdatePaymentInfo::new("john@example.com", " ", "tok", addr()), "stripe_setup_id"),
-            (UpdatePaymentInfo::new("john@example.com", "seti_1", "", addr()), "nmi_payment_token"),
-            (update("john@example.com", Address::new(" ", "Washington", "DC", "20500", "US")), "shipping_address.line1"),
-            (update("john@example.com", Address::new("1 Main", "", "DC", "20500", "US")), "shipping_address.city"),
-            (update("john@example.com", Address::new("1 Main", "W", "DC", "20500", "USA")), "shipping_address.country"),
-            (update("john@example.com", Address::new("1 Main", "W", "DC", "20500", "")), "shipping_address.country"),
-            (update("john@example.com", Address::new("1 Main", "W", "DC", "20500", "1A")), "shipping_address.country"),
-            (update("john@example.com", Address::new("1 Main", "W", "XX", "20500", "US")), "shipping_address.state"),
-            (update("john@example.com", Address::new("1 Main", "W", "Washington", "20500", "US")), "shipping_address.state"),
-            (update("john@example.com", Address::new("1 Main", "W", "", "M5V 2T6", "CA")), "shipping_address.state"),
-            (update("john@example.com", Address::new("1 Main", "W", "DC", "", "US")), "shipping_address.postal_code"),
-            (update("john@example.com", Address::new("1 Main", "W", "DC", "2050", "US")), "shipping_address.postal_code"),
+            (
+                UpdatePaymentInfo::new("john@example.com", " ", "tok", addr()),
+                "stripe_setup_id",
+            ),
+            (
+                UpdatePaymentInfo::new("john@example.com", "seti_1", "", addr()),
+                "nmi_payment_token",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new(" ", "Washington", "DC", "20500", "US"),
+                ),
+                "shipping_address.line1",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new("1 Main", "", "DC", "20500", "US"),
+                ),
+                "shipping_address.city",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new("1 Main", "W", "DC", "20500", "USA"),
+                ),
+                "shipping_address.country",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new("1 Main", "W", "DC", "20500", ""),
+                ),
+                "shipping_address.country",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new("1 Main", "W", "DC", "20500", "1A"),
+                ),
+                "shipping_address.country",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new("1 Main", "W", "XX", "20500", "US"),
+                ),
+                "shipping_address.state",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new("1 Main", "W", "Washington", "20500", "US"),
+                ),
+                "shipping_address.state",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new("1 Main", "W", "", "M5V 2T6", "CA"),
+                ),
+                "shipping_address.state",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new("1 Main", "W", "DC", "", "US"),
+                ),
+                "shipping_address.postal_code",
+            ),
+            (
+                update(
+                    "john@example.com",
+                    Address::new("1 Main", "W", "DC", "2050", "US"),
+                ),
+                "shipping_address.postal_code",
+            ),
         ];
         for (req, want) in cases {
             let err = validate_update_payment_info(&req).unwrap_err();
@@ -339,15 +445,30 @@ mod tests {
             }
         }
         // Outside the US any non-empty state and postal code goes.
-        let ca = update("john@example.com", Address::new("1 King St W", "Toronto", "ON", "M5V 2T6", "ca"));
+        let ca = update(
+            "john@example.com",
+            Address::new("1 King St W", "Toronto", "ON", "M5V 2T6", "ca"),
+        );
         assert!(validate_update_payment_info(&ca).is_ok());
-        let dc = update("john@example.com", Address::new("1 Main", "W", "dc", "20500-0003", "us"));
+        let dc = update(
+            "john@example.com",
+            Address::new("1 Main", "W", "dc", "20500-0003", "us"),
+        );
         assert!(validate_update_payment_info(&dc).is_ok());
     }
 
     #[test]
     fn update_body_fills_line2_and_normalises_codes() {
-        let req = update(" john@example.com ", Address::new("1600 Pennsylvania Avenue NW", "Washington", "dc", "20500", "us"));
+        let req = update(
+            " john@example.com ",
+            Address::new(
+                "1600 Pennsylvania Avenue NW",
+                "Washington",
+                "dc",
+                "20500",
+                "us",
+            ),
+        );
         let v = serde_json::to_value(update_user_request(&req)).unwrap();
         assert_eq!(v["email"], "john@example.com");
         assert_eq!(v["action"], "UPDATE_PAYMENT_INFO");
@@ -372,31 +493,72 @@ mod tests {
         assert_eq!(intent.client_secret.expose_secret(), "pi_3SG_secret_CBr");
         assert_eq!(intent.client_secret.payment_intent_id(), Some("pi_3SG"));
         assert_eq!(intent.amount, usd(1999));
-        assert_eq!(intent.message.as_deref(), Some("payment Intent initiated successfully"));
+        assert_eq!(
+            intent.message.as_deref(),
+            Some("payment Intent initiated successfully")
+        );
 
-        let failed = json_resp(op, 200, r#"{"success":false,"message":"Amount must be a positive number"}"#);
+        let failed = json_resp(
+            op,
+            200,
+            r#"{"success":false,"message":"Amount must be a positive number"}"#,
+        );
         let err = payment_intent(&failed, usd(1)).unwrap_err();
-        assert!(matches!(&err, Error::Vendor { status: 200, message, .. } if message == "Amount must be a positive number"), "{err:?}");
+        assert!(
+            matches!(&err, Error::Vendor { status: 200, message, .. } if message == "Amount must be a positive number"),
+            "{err:?}"
+        );
 
-        for body in [r#"{"success":true}"#, r#"{"success":true,"data":{"paymentIntentSecret":""}}"#, r#"{"success":true,"data":{}}"#, "[]"] {
+        for body in [
+            r#"{"success":true}"#,
+            r#"{"success":true,"data":{"paymentIntentSecret":""}}"#,
+            r#"{"success":true,"data":{}}"#,
+            "[]",
+        ] {
             let err = payment_intent(&json_resp(op, 200, body), usd(1)).unwrap_err();
             assert!(matches!(err, Error::Decode { .. }), "{body}: {err:?}");
         }
-        let err = payment_intent(&json_resp(op, 401, r#"{"status":401,"error":"Invalid API key"}"#), usd(1)).unwrap_err();
+        let err = payment_intent(
+            &json_resp(op, 401, r#"{"status":401,"error":"Invalid API key"}"#),
+            usd(1),
+        )
+        .unwrap_err();
         assert!(matches!(err, Error::Auth { .. }));
     }
 
     #[test]
     fn update_answers() {
         let op = Operation::UpdatePaymentInfo;
-        let ok = json_resp(op, 200, r#"{"status":200,"success":true,"data":{"code":"PAYMENT_SETUP_UPDATED"}}"#);
-        assert_eq!(payment_info_updated(&ok).unwrap(), PaymentInfoUpdated::new("PAYMENT_SETUP_UPDATED"));
-        let new_code = json_resp(op, 200, r#"{"success":true,"data":{"code":"PAYMENT_SETUP_PENDING"}}"#);
-        assert_eq!(payment_info_updated(&new_code).unwrap().code, "PAYMENT_SETUP_PENDING");
-        let failed = json_resp(op, 200, r#"{"status":400,"success":false,"message":"Invalid request","error":"No such setupintent: 'x'"}"#);
+        let ok = json_resp(
+            op,
+            200,
+            r#"{"status":200,"success":true,"data":{"code":"PAYMENT_SETUP_UPDATED"}}"#,
+        );
+        assert_eq!(
+            payment_info_updated(&ok).unwrap(),
+            PaymentInfoUpdated::new("PAYMENT_SETUP_UPDATED")
+        );
+        let new_code = json_resp(
+            op,
+            200,
+            r#"{"success":true,"data":{"code":"PAYMENT_SETUP_PENDING"}}"#,
+        );
+        assert_eq!(
+            payment_info_updated(&new_code).unwrap().code,
+            "PAYMENT_SETUP_PENDING"
+        );
+        let failed = json_resp(
+            op,
+            200,
+            r#"{"status":400,"success":false,"message":"Invalid request","error":"No such setupintent: 'x'"}"#,
+        );
         let err = payment_info_updated(&failed).unwrap_err();
-        assert!(matches!(&err, Error::Vendor { message, .. } if message == "No such setupintent: 'x'"));
-        let err = payment_info_updated(&json_resp(op, 200, r#"{"success":true,"data":{"code":7}}"#)).unwrap_err();
+        assert!(
+            matches!(&err, Error::Vendor { message, .. } if message == "No such setupintent: 'x'")
+        );
+        let err =
+            payment_info_updated(&json_resp(op, 200, r#"{"success":true,"data":{"code":7}}"#))
+                .unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
         let err = payment_info_updated(&json_resp(op, 200, r#"{"success":true}"#)).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");

@@ -53,7 +53,11 @@ impl CareValidate {
         CareValidateBuilder::new()
     }
 
-    pub(crate) fn from_parts(http: HttpClient, base_url: BaseUrl, api_key: HeaderValue) -> CareValidate {
+    pub(crate) fn from_parts(
+        http: HttpClient,
+        base_url: BaseUrl,
+        api_key: HeaderValue,
+    ) -> CareValidate {
         CareValidate {
             http,
             base_url,
@@ -83,7 +87,10 @@ impl CareValidate {
     ///
     /// # Errors
     /// [`Error::InvalidInput`] naming `amount` or `payment_method_types`.
-    pub fn create_payment_intent_request(&self, request: &CreatePaymentIntent) -> Result<VendorRequest> {
+    pub fn create_payment_intent_request(
+        &self,
+        request: &CreatePaymentIntent,
+    ) -> Result<VendorRequest> {
         map::validate_payment_intent(request)?;
         Ok(self
             .post(Operation::CreatePaymentIntent, wire::PAYMENT_INTENT_PATH)?
@@ -97,7 +104,10 @@ impl CareValidate {
     /// # Errors
     /// [`Error::InvalidInput`] naming `email`, `stripe_setup_id`, `nmi_payment_token` or a
     /// `shipping_address.*` field.
-    pub fn update_payment_info_request(&self, request: &UpdatePaymentInfo) -> Result<VendorRequest> {
+    pub fn update_payment_info_request(
+        &self,
+        request: &UpdatePaymentInfo,
+    ) -> Result<VendorRequest> {
         map::validate_update_payment_info(request)?;
         Ok(self
             .post(Operation::UpdatePaymentInfo, wire::USERS_PATH)?
@@ -116,7 +126,10 @@ impl PaymentProvider for CareValidate {
         CAPABILITIES
     }
 
-    async fn list_payment_methods(&self, _request: ListPaymentMethods) -> Result<Vec<SavedPaymentMethod>> {
+    async fn list_payment_methods(
+        &self,
+        _request: ListPaymentMethods,
+    ) -> Result<Vec<SavedPaymentMethod>> {
         Err(Error::unsupported(NAME, Operation::ListPaymentMethods))
     }
 
@@ -124,7 +137,10 @@ impl PaymentProvider for CareValidate {
         Err(Error::unsupported(NAME, Operation::AddPaymentMethod))
     }
 
-    async fn remove_payment_method(&self, _request: RemovePaymentMethod) -> Result<RemovedPaymentMethod> {
+    async fn remove_payment_method(
+        &self,
+        _request: RemovePaymentMethod,
+    ) -> Result<RemovedPaymentMethod> {
         Err(Error::unsupported(NAME, Operation::RemovePaymentMethod))
     }
 
@@ -146,7 +162,10 @@ impl PaymentProvider for CareValidate {
         Err(Error::unsupported(NAME, Operation::VerifyPatientBalance))
     }
 
-    async fn settle_charges_from_credit(&self, _request: SettleChargesFromCredit) -> Result<Payment> {
+    async fn settle_charges_from_credit(
+        &self,
+        _request: SettleChargesFromCredit,
+    ) -> Result<Payment> {
         Err(Error::unsupported(NAME, Operation::SettleChargesFromCredit))
     }
 }

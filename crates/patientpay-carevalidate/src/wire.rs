@@ -291,7 +291,14 @@ mod tests {
                     "state": "DC", "country": "US", "postalCode": "20500"}}})
         );
         let dbg = format!("{req:?}");
-        for leaked in ["john@", "nmi-SECRET", "Pennsylvania", "Washington", "20500", "DC"] {
+        for leaked in [
+            "john@",
+            "nmi-SECRET",
+            "Pennsylvania",
+            "Washington",
+            "20500",
+            "DC",
+        ] {
             assert!(!dbg.contains(leaked), "{leaked} in {dbg}");
         }
     }
@@ -304,13 +311,18 @@ mod tests {
         }))
         .unwrap();
         assert!(!ok.is_failure());
-        assert_eq!(ok.data.unwrap().payment_intent_secret.expose_secret(), "pi_1_secret_2");
+        assert_eq!(
+            ok.data.unwrap().payment_intent_secret.expose_secret(),
+            "pi_1_secret_2"
+        );
 
-        let e: ErrorResponse = serde_json::from_value(json!({"status": 401, "error": "Invalid API key"})).unwrap();
+        let e: ErrorResponse =
+            serde_json::from_value(json!({"status": 401, "error": "Invalid API key"})).unwrap();
         assert_eq!(e.error_message(), Some("Invalid API key"));
         assert!(!e.is_failure());
         let e: ErrorResponse =
-            serde_json::from_value(json!({"success": false, "message": "Amount is required"})).unwrap();
+            serde_json::from_value(json!({"success": false, "message": "Amount is required"}))
+                .unwrap();
         assert_eq!(e.error_message(), Some("Amount is required"));
         assert!(e.is_failure());
         let e: ErrorResponse = serde_json::from_value(json!({
@@ -318,10 +330,13 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(e.error_message(), Some("User x does not exist"));
-        let e: ErrorResponse =
-            serde_json::from_value(json!({"success": false, "message": "Invalid request", "error": " "})).unwrap();
+        let e: ErrorResponse = serde_json::from_value(
+            json!({"success": false, "message": "Invalid request", "error": " "}),
+        )
+        .unwrap();
         assert_eq!(e.error_message(), Some("Invalid request"));
-        let e: ErrorResponse = serde_json::from_value(json!({"message": null, "error": null, "data": null})).unwrap();
+        let e: ErrorResponse =
+            serde_json::from_value(json!({"message": null, "error": null, "data": null})).unwrap();
         assert_eq!(e.error_message(), None);
 
         let u: UpdateUserResponse = serde_json::from_value(json!({
@@ -329,8 +344,10 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(u.data.unwrap().code, UpdateUserCode::PaymentSetupUpdated);
-        let u: UpdateUserResponse =
-            serde_json::from_value(json!({"success": true, "data": {"code": "PAYMENT_SETUP_QUEUED"}})).unwrap();
+        let u: UpdateUserResponse = serde_json::from_value(
+            json!({"success": true, "data": {"code": "PAYMENT_SETUP_QUEUED"}}),
+        )
+        .unwrap();
         let code = u.data.unwrap().code;
         assert_eq!(code, UpdateUserCode::Unknown("PAYMENT_SETUP_QUEUED".into()));
         assert_eq!(code.as_str(), "PAYMENT_SETUP_QUEUED");
@@ -338,7 +355,8 @@ mod tests {
 
     #[test]
     fn secret_debug_is_redacted() {
-        let d: PaymentIntentData = serde_json::from_value(json!({"paymentIntentSecret": "pi_9_secret_XYZ"})).unwrap();
+        let d: PaymentIntentData =
+            serde_json::from_value(json!({"paymentIntentSecret": "pi_9_secret_XYZ"})).unwrap();
         assert!(!format!("{d:?}").contains("XYZ"));
     }
 }

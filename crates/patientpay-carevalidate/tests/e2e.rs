@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use http::{HeaderName, HeaderValue, Method};
-use patientpay_carevalidate::wire::{ErrorResponse, PaymentIntentResponse, UpdateUserCode, UpdateUserResponse};
+use patientpay_carevalidate::wire::{
+    ErrorResponse, PaymentIntentResponse, UpdateUserCode, UpdateUserResponse,
+};
 use patientpay_carevalidate::{CareValidate, CareValidateBuilder};
 use patientpay_core::http::{BaseUrl, HttpClient, HttpConfig, RetryPolicy, VendorRequest};
 use patientpay_core::{
@@ -45,7 +47,13 @@ fn usd(minor: i64) -> Money {
 }
 
 fn white_house() -> Address {
-    Address::new("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500", "US")
+    Address::new(
+        "1600 Pennsylvania Avenue NW",
+        "Washington",
+        "DC",
+        "20500",
+        "US",
+    )
 }
 
 fn update(email: &str, setup: &str) -> UpdatePaymentInfo {
@@ -61,7 +69,10 @@ async fn creates_an_intent_with_exact_amount_and_method_types() {
     let sandbox = Sandbox::start().await.unwrap();
     let p = provider(&sandbox);
     assert_eq!(p.name(), "carevalidate");
-    assert_eq!(p.capabilities().to_string(), "create_payment_intent, update_payment_info");
+    assert_eq!(
+        p.capabilities().to_string(),
+        "create_payment_intent, update_payment_info"
+    );
 
     let intent = p
         .create_payment_intent(
@@ -71,10 +82,16 @@ async fn creates_an_intent_with_exact_amount_and_method_types() {
         .await
         .unwrap();
     let secret = intent.client_secret.expose_secret().to_owned();
-    assert!(secret.starts_with("pi_") && secret.contains("_secret_"), "{secret}");
+    assert!(
+        secret.starts_with("pi_") && secret.contains("_secret_"),
+        "{secret}"
+    );
     assert!(intent.client_secret.payment_intent_id().is_some());
     assert_eq!(intent.amount, usd(1999));
-    assert_eq!(intent.message.as_deref(), Some("payment Intent initiated successfully"));
+    assert_eq!(
+        intent.message.as_deref(),
+        Some("payment Intent initiated successfully")
+    );
 
     let created = intents(&sandbox);
     assert_eq!(created.len(), 1);
@@ -90,7 +107,10 @@ async fn creates_an_intent_with_exact_amount_and_method_types() {
     assert!(r.sent_secret("cv-api-key", credentials::CAREVALIDATE_API_KEY));
     assert_eq!(r.header("cv-api-key"), Some("<redacted>"));
     assert_eq!(r.header("content-type"), Some("application/json"));
-    assert_eq!(r.json, Some(json!({"amount": 19.99, "paymentMethodTypes": ["klarna", "card"]})));
+    assert_eq!(
+        r.json,
+        Some(json!({"amount": 19.99, "paymentMethodTypes": ["klarna", "card"]}))
+    );
 }
 
 #[tokio::test]
@@ -106,20 +126,35 @@ async fn every_amount_reaches_the_vendor_exactly() {
         (10000, "100"),
         (250_000, "2500"),
         (9_999_999_999, "99999999.99"),
-        (patientpay_carevalidate::MAX_AMOUNT_MINOR_UNITS, "9999999999999.99"),
+        (
+            patientpay_carevalidate::MAX_AMOUNT_MINOR_UNITS,
+            "9999999999999.99",
+        ),
     ];
     for (minor, _) in amounts {
-        p.create_payment_intent(CreatePaymentIntent::new(usd(minor))).await.unwrap();
+        p.create_payment_intent(CreatePaymentIntent::new(usd(minor)))
+            .await
+            .unwrap();
     }
     let created = intents(&sandbox);
     assert_eq!(created.len(), amounts.len());
     for ((minor, text), intent) in amounts.iter().zip(&created) {
         assert_eq!(intent.amount_text, *text);
         assert_eq!(intent.amount_cents, *minor);
-        assert!(intent.payment_method_types.is_empty(), "left out when none given");
+        assert!(
+            intent.payment_method_types.is_empty(),
+            "left out when none given"
+        );
     }
     // Omitted, not an empty list.
-    assert!(sandbox.requests().iter().all(|r| r.json.as_ref().unwrap().get("paymentMethodTypes").is_none()));
+    assert!(
+        sandbox.requests().iter().all(|r| r
+            .json
+            .as_ref()
+            .unwrap()
+            .get("paymentMethodTypes")
+            .is_none())
+    );
     // A fresh secret each time.
     let mut secrets: Vec<_> = created.iter().map(|i| i.client_secret.clone()).collect();
     secrets.sort();
@@ -133,10 +168,17 @@ async fn refuses_bad_input_before_any_request() {
     let p = provider(&sandbox);
     let intent_cases = [
         (CreatePaymentIntent::new(usd(0)), "amount"),
-        (CreatePaymentIntent::new(Money::from_minor(1999, Currency::EUR)), "amount"),
-        (CreatePaymentIntent::new(usd(patientpay_carevalidate::MAX_AMOUNT_MINOR_UNITS + 1)), "amount"),
         (
-            CreatePaymentIntent::new(usd(100)).with_payment_method_types([PaymentMethodType::Unknown(String::new())]),
+            CreatePaymentIntent::new(Money::from_minor(1999, Currency::EUR)),
+            "amount",
+        ),
+        (
+            CreatePaymentIntent::new(usd(patientpay_carevalidate::MAX_AMOUNT_MINOR_UNITS + 1)),
+            "amount",
+        ),
+        (
+            CreatePaymentIntent::new(usd(100))
+                .with_payment_method_types([PaymentMethodType::Unknown(String::new())]),
             "payment_method_types",
         ),
     ];
@@ -148,25 +190,53 @@ async fn refuses_bad_input_before_any_request() {
     let update_cases = [
         (update("not-an-email", "seti_1"), "email"),
         (update("john@example.com", ""), "stripe_setup_id"),
-        (UpdatePaymentInfo::new("john@example.com", "seti_1", " ", white_house()), "nmi_payment_token"),
         (
-            UpdatePaymentInfo::new("john@example.com", "seti_1", "t", Address::new("1 Main", "W", "ZZ", "20500", "US")),
+            UpdatePaymentInfo::new("john@example.com", "seti_1", " ", white_house()),
+            "nmi_payment_token",
+        ),
+        (
+            UpdatePaymentInfo::new(
+                "john@example.com",
+                "seti_1",
+                "t",
+                Address::new("1 Main", "W", "ZZ", "20500", "US"),
+            ),
             "shipping_address.state",
         ),
         (
-            UpdatePaymentInfo::new("john@example.com", "seti_1", "t", Address::new("1 Main", "W", "DC", "20500", "United States")),
+            UpdatePaymentInfo::new(
+                "john@example.com",
+                "seti_1",
+                "t",
+                Address::new("1 Main", "W", "DC", "20500", "United States"),
+            ),
             "shipping_address.country",
         ),
         (
-            UpdatePaymentInfo::new("john@example.com", "seti_1", "t", Address::new("", "W", "DC", "20500", "US")),
+            UpdatePaymentInfo::new(
+                "john@example.com",
+                "seti_1",
+                "t",
+                Address::new("", "W", "DC", "20500", "US"),
+            ),
             "shipping_address.line1",
         ),
         (
-            UpdatePaymentInfo::new("john@example.com", "seti_1", "t", Address::new("1 Main", " ", "DC", "20500", "US")),
+            UpdatePaymentInfo::new(
+                "john@example.com",
+                "seti_1",
+                "t",
+                Address::new("1 Main", " ", "DC", "20500", "US"),
+            ),
             "shipping_address.city",
         ),
         (
-            UpdatePaymentInfo::new("john@example.com", "seti_1", "t", Address::new("1 Main", "W", "DC", "", "US")),
+            UpdatePaymentInfo::new(
+                "john@example.com",
+                "seti_1",
+                "t",
+                Address::new("1 Main", "W", "DC", "", "US"),
+            ),
             "shipping_address.postal_code",
         ),
     ];
@@ -186,7 +256,9 @@ async fn updates_payment_info_and_the_vendor_keeps_it() {
         .await
         .unwrap();
     assert_eq!(updated.code, "PAYMENT_SETUP_UPDATED");
-    let saved = sandbox.with_state(|s| s.carevalidate.payment_info.get("john@example.com").cloned()).unwrap();
+    let saved = sandbox
+        .with_state(|s| s.carevalidate.payment_info.get("john@example.com").cloned())
+        .unwrap();
     assert_eq!(saved.stripe_setup_id, "seti_1SNZDLKAXrtjbq2duGldHsHf");
     assert_eq!(saved.nmi_payment_token, "nmi_tok_123");
     assert_eq!(saved.shipping_address["addressLine2"], "");
@@ -199,18 +271,31 @@ async fn updates_payment_info_and_the_vendor_keeps_it() {
         white_house().with_line2("Suite 100"),
     );
     p.update_payment_info(with_line2).await.unwrap();
-    let saved = sandbox.with_state(|s| s.carevalidate.payment_info.get("jane.doe@example.com").cloned()).unwrap();
+    let saved = sandbox
+        .with_state(|s| {
+            s.carevalidate
+                .payment_info
+                .get("jane.doe@example.com")
+                .cloned()
+        })
+        .unwrap();
     assert_eq!(saved.shipping_address["addressLine2"], "Suite 100");
 
     let recorded = sandbox.requests();
     assert_eq!(sandbox.count("POST", USERS), 2);
-    assert!(recorded.iter().all(|r| r.sent_secret("cv-api-key", credentials::CAREVALIDATE_API_KEY)));
+    assert!(
+        recorded
+            .iter()
+            .all(|r| r.sent_secret("cv-api-key", credentials::CAREVALIDATE_API_KEY))
+    );
     assert_eq!(
         recorded[0].json,
-        Some(json!({"action": "UPDATE_PAYMENT_INFO", "email": "John@Example.com", "data": {
+        Some(
+            json!({"action": "UPDATE_PAYMENT_INFO", "email": "John@Example.com", "data": {
             "stripeSetupId": "seti_1SNZDLKAXrtjbq2duGldHsHf", "nmiPaymentToken": "nmi_tok_123",
             "shippingAddress": {"addressLine1": "1600 Pennsylvania Avenue NW", "addressLine2": "",
-                "city": "Washington", "state": "DC", "country": "US", "postalCode": "20500"}}}))
+                "city": "Washington", "state": "DC", "country": "US", "postalCode": "20500"}}})
+        )
     );
 }
 
@@ -219,9 +304,17 @@ async fn vendor_errors_read_clearly() {
     let sandbox = Sandbox::start().await.unwrap();
     let p = provider(&sandbox);
 
-    let err = p.update_payment_info(update("jane.doe@unknown.example", "seti_1")).await.unwrap_err();
+    let err = p
+        .update_payment_info(update("jane.doe@unknown.example", "seti_1"))
+        .await
+        .unwrap_err();
     match &err {
-        Error::Vendor { status: 400, message, request_id, .. } => {
+        Error::Vendor {
+            status: 400,
+            message,
+            request_id,
+            ..
+        } => {
             assert_eq!(message, "User <redacted> does not exist");
             assert!(request_id.is_some());
         }
@@ -230,7 +323,10 @@ async fn vendor_errors_read_clearly() {
     assert!(!err.to_string().contains("jane.doe"), "{err}");
     assert!(!err.is_retryable());
 
-    let err = p.update_payment_info(update("john@example.com", "pi_not_a_setup")).await.unwrap_err();
+    let err = p
+        .update_payment_info(update("john@example.com", "pi_not_a_setup"))
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Vendor { status: 400, message, .. } if message == "No such setupintent: 'pi_not_a_setup'"),
         "{err:?}"
@@ -245,11 +341,14 @@ async fn vendor_errors_read_clearly() {
     // The vendor's own method-type check: a type Stripe does not have reaches the vendor.
     let err = p
         .create_payment_intent(
-            CreatePaymentIntent::new(usd(100)).with_payment_method_types([PaymentMethodType::Unknown("bitcoin_maybe".into())]),
+            CreatePaymentIntent::new(usd(100))
+                .with_payment_method_types([PaymentMethodType::Unknown("bitcoin_maybe".into())]),
         )
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Vendor { status: 400, message, .. } if message == "Invalid payment method types"));
+    assert!(
+        matches!(&err, Error::Vendor { status: 400, message, .. } if message == "Invalid payment method types")
+    );
     assert!(intents(&sandbox).is_empty());
 }
 
@@ -259,24 +358,45 @@ async fn auth_rate_limit_and_server_errors() {
     let p = provider(&sandbox);
 
     sandbox.inject(
-        Fault::on("POST", INTENT).status_body(401, "application/json", r#"{"status":401,"error":"Invalid API key"}"#).times(1),
+        Fault::on("POST", INTENT)
+            .status_body(
+                401,
+                "application/json",
+                r#"{"status":401,"error":"Invalid API key"}"#,
+            )
+            .times(1),
     );
-    let err = p.create_payment_intent(CreatePaymentIntent::new(usd(100))).await.unwrap_err();
-    assert!(matches!(&err, Error::Auth { status: 401, message: Some(m), .. } if m == "Invalid API key"), "{err:?}");
+    let err = p
+        .create_payment_intent(CreatePaymentIntent::new(usd(100)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Auth { status: 401, message: Some(m), .. } if m == "Invalid API key"),
+        "{err:?}"
+    );
     assert_eq!(sandbox.count("POST", INTENT), 1);
 
     // A 5xx on a money-moving POST is never retried: the intent may exist.
     sandbox.reset();
     sandbox.inject(Fault::on("POST", INTENT).times(1));
-    let err = p.create_payment_intent(CreatePaymentIntent::new(usd(100))).await.unwrap_err();
-    assert!(matches!(&err, Error::Vendor { status: 500, message, .. } if message == "Internal server error"), "{err:?}");
+    let err = p
+        .create_payment_intent(CreatePaymentIntent::new(usd(100)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Vendor { status: 500, message, .. } if message == "Internal server error"),
+        "{err:?}"
+    );
     assert!(err.may_have_been_sent());
     assert_eq!(sandbox.count("POST", INTENT), 1);
 
     // 429 is retried (the vendor refused before doing anything).
     sandbox.reset();
     sandbox.inject(Fault::on("POST", USERS).rate_limit(Some("0")).times(1));
-    let ok = p.update_payment_info(update("john@example.com", "seti_9")).await.unwrap();
+    let ok = p
+        .update_payment_info(update("john@example.com", "seti_9"))
+        .await
+        .unwrap();
     assert_eq!(ok.code, "PAYMENT_SETUP_UPDATED");
     assert_eq!(sandbox.count("POST", USERS), 2);
 
@@ -284,44 +404,101 @@ async fn auth_rate_limit_and_server_errors() {
     sandbox.reset();
     sandbox.inject(
         Fault::on("POST", INTENT)
-            .status_body(200, "application/json", r#"{"status":200,"success":false,"message":"Amount must be a positive number"}"#)
+            .status_body(
+                200,
+                "application/json",
+                r#"{"status":200,"success":false,"message":"Amount must be a positive number"}"#,
+            )
             .times(1),
     );
-    let err = p.create_payment_intent(CreatePaymentIntent::new(usd(100))).await.unwrap_err();
-    assert!(matches!(&err, Error::Vendor { status: 200, message, .. } if message == "Amount must be a positive number"));
+    let err = p
+        .create_payment_intent(CreatePaymentIntent::new(usd(100)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Vendor { status: 200, message, .. } if message == "Amount must be a positive number")
+    );
 
     // An HTML error page from a proxy still reads as the status.
     sandbox.reset();
-    sandbox.inject(Fault::on("POST", INTENT).status_body(502, "text/html", "<html>Bad gateway</html>").times(1));
-    let err = p.create_payment_intent(CreatePaymentIntent::new(usd(100))).await.unwrap_err();
-    assert!(matches!(&err, Error::Vendor { status: 502, message, .. } if message == "Bad Gateway"), "{err:?}");
+    sandbox.inject(
+        Fault::on("POST", INTENT)
+            .status_body(502, "text/html", "<html>Bad gateway</html>")
+            .times(1),
+    );
+    let err = p
+        .create_payment_intent(CreatePaymentIntent::new(usd(100)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Vendor { status: 502, message, .. } if message == "Bad Gateway"),
+        "{err:?}"
+    );
 
     // A malformed success body is a decode error, not a panic.
     sandbox.reset();
-    sandbox.inject(Fault::on("POST", INTENT).kind(patientpay_sandbox::FaultKind::Malformed).times(1));
-    let err = p.create_payment_intent(CreatePaymentIntent::new(usd(100))).await.unwrap_err();
+    sandbox.inject(
+        Fault::on("POST", INTENT)
+            .kind(patientpay_sandbox::FaultKind::Malformed)
+            .times(1),
+    );
+    let err = p
+        .create_payment_intent(CreatePaymentIntent::new(usd(100)))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 
     // A per-call timeout applies.
     sandbox.reset();
-    sandbox.inject(Fault::on("POST", INTENT).delay(Duration::from_secs(2)).times(1));
+    sandbox.inject(
+        Fault::on("POST", INTENT)
+            .delay(Duration::from_secs(2))
+            .times(1),
+    );
     let err = p
-        .create_payment_intent(CreatePaymentIntent::new(usd(100)).with_timeout(Duration::from_millis(200)))
+        .create_payment_intent(
+            CreatePaymentIntent::new(usd(100)).with_timeout(Duration::from_millis(200)),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    assert_eq!(sandbox.count("POST", INTENT), 1, "a timed-out payment intent is not retried");
+    assert_eq!(
+        sandbox.count("POST", INTENT),
+        1,
+        "a timed-out payment intent is not retried"
+    );
 }
 
 #[tokio::test]
 async fn unsupported_operations_send_nothing() {
     let sandbox = Sandbox::start().await.unwrap();
     let p = provider(&sandbox);
-    let err = p.list_payment_methods(ListPaymentMethods::new()).await.unwrap_err();
-    assert!(matches!(err, Error::Unsupported { provider: "carevalidate", operation: Operation::ListPaymentMethods }));
-    assert_eq!(err.to_string(), "list_payment_methods is not supported by carevalidate");
-    let err = p.add_payment_method(AddPaymentMethod::new("pm_x")).await.unwrap_err();
-    assert!(matches!(err, Error::Unsupported { operation: Operation::AddPaymentMethod, .. }));
+    let err = p
+        .list_payment_methods(ListPaymentMethods::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Unsupported {
+            provider: "carevalidate",
+            operation: Operation::ListPaymentMethods
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "list_payment_methods is not supported by carevalidate"
+    );
+    let err = p
+        .add_payment_method(AddPaymentMethod::new("pm_x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Unsupported {
+            operation: Operation::AddPaymentMethod,
+            ..
+        }
+    ));
     assert!(sandbox.requests().is_empty());
 }
 
@@ -349,23 +526,42 @@ async fn clones_share_the_pool_and_the_client_is_shareable() {
         b.create_payment_intent(CreatePaymentIntent::new(usd(200)))
     );
     assert_ne!(x.unwrap().client_secret, y.unwrap().client_secret);
-    assert!(sandbox.requests().iter().all(|r| r.sent_secret("cv-api-key", "key-a")));
+    assert!(
+        sandbox
+            .requests()
+            .iter()
+            .all(|r| r.sent_secret("cv-api-key", "key-a"))
+    );
 }
 
 /// Sends a raw request to the sandbox through core's HTTP client (no vendor-crate mapping),
 /// so that every answer — success or documented error — can be parsed with the wire types.
 async fn raw(sandbox: &Sandbox, path: &[&str], key: Option<&str>, body: Value) -> (u16, Vec<u8>) {
     let http = HttpClient::new(HttpConfig::default().with_retry(RetryPolicy::none())).unwrap();
-    let url = BaseUrl::parse(&sandbox.base_url()).unwrap().endpoint(path).unwrap();
-    let mut req = VendorRequest::new("carevalidate", Operation::CreatePaymentIntent, Method::POST, url)
-        .json_body(&body)
+    let url = BaseUrl::parse(&sandbox.base_url())
+        .unwrap()
+        .endpoint(path)
         .unwrap();
+    let mut req = VendorRequest::new(
+        "carevalidate",
+        Operation::CreatePaymentIntent,
+        Method::POST,
+        url,
+    )
+    .json_body(&body)
+    .unwrap();
     if let Some(key) = key {
-        req = req.header(HeaderName::from_static("cv-api-key"), HeaderValue::from_str(key).unwrap());
+        req = req.header(
+            HeaderName::from_static("cv-api-key"),
+            HeaderValue::from_str(key).unwrap(),
+        );
     }
     let resp = http.execute(req).await.unwrap();
     (resp.status(), resp.body().to_vec())
 }
+
+/// Path, key sent, body, expected status, expected vendor message.
+type ErrorCase<'a> = (&'a [&'a str], Option<&'a str>, Value, u16, &'a str);
 
 #[tokio::test]
 async fn contract_every_sandbox_answer_parses_with_the_wire_types() {
@@ -374,11 +570,23 @@ async fn contract_every_sandbox_answer_parses_with_the_wire_types() {
     let intent = &["api", "v1", "payments", "intent"];
     let users = &["api", "v1", "users"];
 
-    let (status, body) = raw(&sandbox, intent, key, json!({"amount": 19.99, "paymentMethodTypes": ["card"]})).await;
+    let (status, body) = raw(
+        &sandbox,
+        intent,
+        key,
+        json!({"amount": 19.99, "paymentMethodTypes": ["card"]}),
+    )
+    .await;
     assert_eq!(status, 200);
     let ok: PaymentIntentResponse = serde_json::from_slice(&body).unwrap();
     assert_eq!((ok.status, ok.success), (Some(200), Some(true)));
-    assert!(ok.data.unwrap().payment_intent_secret.expose_secret().starts_with("pi_"));
+    assert!(
+        ok.data
+            .unwrap()
+            .payment_intent_secret
+            .expose_secret()
+            .starts_with("pi_")
+    );
 
     let good_update = json!({"action": "UPDATE_PAYMENT_INFO", "email": "john@example.com", "data": {
         "stripeSetupId": "seti_1", "nmiPaymentToken": "tok", "shippingAddress": {
@@ -393,18 +601,66 @@ async fn contract_every_sandbox_answer_parses_with_the_wire_types() {
     unknown_user["email"] = json!("someone@unknown.example");
     let mut bad_setup = good_update.clone();
     bad_setup["data"]["stripeSetupId"] = json!("set_123");
-    let errors: Vec<(&[&str], Option<&str>, Value, u16, &str)> = vec![
+    let errors: Vec<ErrorCase> = vec![
         (intent, key, json!({}), 400, "Amount is required"),
-        (intent, key, json!({"amount": null}), 400, "Amount is required"),
-        (intent, key, json!({"amount": -5}), 400, "Amount must be a positive number"),
-        (intent, key, json!({"amount": 0}), 400, "Amount must be a positive number"),
-        (intent, key, json!({"amount": "19.99"}), 400, "Amount must be a positive number"),
-        (intent, key, json!({"amount": 5, "paymentMethodTypes": ["card", "nope"]}), 400, "Invalid payment method types"),
-        (intent, key, json!({"amount": 5, "paymentMethodTypes": "card"}), 400, "Invalid payment method types"),
+        (
+            intent,
+            key,
+            json!({"amount": null}),
+            400,
+            "Amount is required",
+        ),
+        (
+            intent,
+            key,
+            json!({"amount": -5}),
+            400,
+            "Amount must be a positive number",
+        ),
+        (
+            intent,
+            key,
+            json!({"amount": 0}),
+            400,
+            "Amount must be a positive number",
+        ),
+        (
+            intent,
+            key,
+            json!({"amount": "19.99"}),
+            400,
+            "Amount must be a positive number",
+        ),
+        (
+            intent,
+            key,
+            json!({"amount": 5, "paymentMethodTypes": ["card", "nope"]}),
+            400,
+            "Invalid payment method types",
+        ),
+        (
+            intent,
+            key,
+            json!({"amount": 5, "paymentMethodTypes": "card"}),
+            400,
+            "Invalid payment method types",
+        ),
         (intent, None, json!({"amount": 5}), 401, "Invalid API key"),
-        (intent, Some(" "), json!({"amount": 5}), 401, "Invalid API key"),
+        (
+            intent,
+            Some(" "),
+            json!({"amount": 5}),
+            401,
+            "Invalid API key",
+        ),
         (users, None, good_update.clone(), 401, "Invalid API key"),
-        (users, key, unknown_user, 400, "User someone@unknown.example does not exist"),
+        (
+            users,
+            key,
+            unknown_user,
+            400,
+            "User someone@unknown.example does not exist",
+        ),
         (users, key, bad_setup, 400, "No such setupintent: 'set_123'"),
     ];
     for (path, key, body, want_status, want_message) in errors {

@@ -18,7 +18,9 @@ fn from_env_reads_the_key_and_base_url_and_build_reports_what_is_missing() {
         other => panic!("expected a config error, got {other:?}"),
     }
     unsafe { std::env::set_var("CAREVALIDATE_API_KEY", "") };
-    assert!(matches!(CareValidateBuilder::from_env().build(), Err(Error::Config { setting, .. }) if setting == "CAREVALIDATE_API_KEY"));
+    assert!(
+        matches!(CareValidateBuilder::from_env().build(), Err(Error::Config { setting, .. }) if setting == "CAREVALIDATE_API_KEY")
+    );
 
     unsafe { std::env::set_var("CAREVALIDATE_API_KEY", "cv-env-key") };
     let c = CareValidateBuilder::from_env().build().unwrap();
@@ -26,11 +28,21 @@ fn from_env_reads_the_key_and_base_url_and_build_reports_what_is_missing() {
     assert!(!format!("{c:?}").contains("cv-env-key"));
 
     unsafe { std::env::set_var("CAREVALIDATE_BASE_URL", "http://127.0.0.1:4010") };
-    let c = CareValidateBuilder::from_env().with_environment(Environment::Staging).build().unwrap();
-    assert_eq!(c.base_url().as_str(), "http://127.0.0.1:4010/", "an explicit base URL wins over the environment");
+    let c = CareValidateBuilder::from_env()
+        .with_environment(Environment::Staging)
+        .build()
+        .unwrap();
+    assert_eq!(
+        c.base_url().as_str(),
+        "http://127.0.0.1:4010/",
+        "an explicit base URL wins over the environment"
+    );
 
     unsafe { std::env::set_var("CAREVALIDATE_BASE_URL", "http://evil.example.com") };
-    assert!(matches!(CareValidateBuilder::from_env().build(), Err(Error::Config { .. })));
+    assert!(matches!(
+        CareValidateBuilder::from_env().build(),
+        Err(Error::Config { .. })
+    ));
     unsafe {
         std::env::remove_var("CAREVALIDATE_API_KEY");
         std::env::remove_var("CAREVALIDATE_BASE_URL");

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use patientpay_carevalidate::CareValidateBuilder;
 use patientpay_core::http::{HttpConfig, RetryPolicy};
 use patientpay_core::{
-    Address, CreatePaymentIntent, Currency, Money, PaymentMethodType, PaymentProvider, UpdatePaymentInfo,
+    Address, CreatePaymentIntent, Currency, Money, PaymentMethodType, PaymentProvider,
+    UpdatePaymentInfo,
 };
 use patientpay_sandbox::{Fault, Sandbox, Seed};
 
@@ -55,7 +56,9 @@ async fn nothing_secret_or_personal_reaches_logs_or_formatting() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let seed = Seed::from_json(format!(r#"{{"carevalidate": {{"users": ["{EMAIL}"]}}}}"#).as_bytes()).unwrap();
+    let seed =
+        Seed::from_json(format!(r#"{{"carevalidate": {{"users": ["{EMAIL}"]}}}}"#).as_bytes())
+            .unwrap();
     let sandbox = Sandbox::start_with(seed).await.unwrap();
     let builder = CareValidateBuilder::new()
         .with_api_key(API_KEY)
@@ -70,8 +73,14 @@ async fn nothing_secret_or_personal_reaches_logs_or_formatting() {
     let intent_req = CreatePaymentIntent::new(Money::from_minor(1999, Currency::USD))
         .with_payment_method_types([PaymentMethodType::Card]);
     printed.push(format!("{intent_req:?}"));
-    printed.push(format!("{:?}", client.create_payment_intent_request(&intent_req).unwrap()));
-    let intent = provider.create_payment_intent(intent_req.clone()).await.unwrap();
+    printed.push(format!(
+        "{:?}",
+        client.create_payment_intent_request(&intent_req).unwrap()
+    ));
+    let intent = provider
+        .create_payment_intent(intent_req.clone())
+        .await
+        .unwrap();
     let client_secret = intent.client_secret.expose_secret().to_owned();
     printed.push(format!("{intent:?}"));
     let bad_types = CreatePaymentIntent::new(Money::from_minor(1, Currency::USD))
@@ -80,13 +89,23 @@ async fn nothing_secret_or_personal_reaches_logs_or_formatting() {
     printed.extend([format!("{e:?}"), format!("{e}")]);
     sandbox.inject(
         Fault::on("POST", "/api/v1/payments/intent")
-            .status_body(401, "application/json", r#"{"status":401,"error":"Invalid API key"}"#)
+            .status_body(
+                401,
+                "application/json",
+                r#"{"status":401,"error":"Invalid API key"}"#,
+            )
             .times(1),
     );
-    let e = provider.create_payment_intent(intent_req).await.unwrap_err();
+    let e = provider
+        .create_payment_intent(intent_req)
+        .await
+        .unwrap_err();
     printed.extend([format!("{e:?}"), format!("{e}")]);
     let e = provider
-        .create_payment_intent(CreatePaymentIntent::new(Money::from_minor(5, Currency::EUR)))
+        .create_payment_intent(CreatePaymentIntent::new(Money::from_minor(
+            5,
+            Currency::EUR,
+        )))
         .await
         .unwrap_err();
     printed.extend([format!("{e:?}"), format!("{e}")]);
@@ -95,7 +114,10 @@ async fn nothing_secret_or_personal_reaches_logs_or_formatting() {
     // server error, input errors.
     let ok = UpdatePaymentInfo::new(EMAIL, "seti_leakcheck", TOKEN, address());
     printed.push(format!("{ok:?}"));
-    printed.push(format!("{:?}", client.update_payment_info_request(&ok).unwrap()));
+    printed.push(format!(
+        "{:?}",
+        client.update_payment_info_request(&ok).unwrap()
+    ));
     let updated = provider.update_payment_info(ok.clone()).await.unwrap();
     printed.push(format!("{updated:?}"));
     for req in [
@@ -110,8 +132,18 @@ async fn nothing_secret_or_personal_reaches_logs_or_formatting() {
     printed.extend([format!("{e:?}"), format!("{e}")]);
     for req in [
         UpdatePaymentInfo::new(format!("{EMAIL} x"), "seti_1", TOKEN, address()),
-        UpdatePaymentInfo::new(EMAIL, "seti_1", TOKEN, Address::new(LINE1, CITY, "Leakcheckstate", ZIP, "US")),
-        UpdatePaymentInfo::new(EMAIL, "seti_1", TOKEN, Address::new(LINE1, CITY, "OR", "Leakcheckzip", "US")),
+        UpdatePaymentInfo::new(
+            EMAIL,
+            "seti_1",
+            TOKEN,
+            Address::new(LINE1, CITY, "Leakcheckstate", ZIP, "US"),
+        ),
+        UpdatePaymentInfo::new(
+            EMAIL,
+            "seti_1",
+            TOKEN,
+            Address::new(LINE1, CITY, "OR", "Leakcheckzip", "US"),
+        ),
     ] {
         let e = provider.update_payment_info(req).await.unwrap_err();
         printed.extend([format!("{e:?}"), format!("{e}")]);
@@ -120,8 +152,14 @@ async fn nothing_secret_or_personal_reaches_logs_or_formatting() {
     drop(sandbox);
 
     let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("patientpay.http"), "the capture must see the HTTP layer's spans:\n{logs}");
-    assert!(logs.contains("sandbox request"), "the capture must see the sandbox:\n{logs}");
+    assert!(
+        logs.contains("patientpay.http"),
+        "the capture must see the HTTP layer's spans:\n{logs}"
+    );
+    assert!(
+        logs.contains("sandbox request"),
+        "the capture must see the sandbox:\n{logs}"
+    );
     let everything = format!("{logs}\n{}", printed.join("\n"));
     for secret in [
         API_KEY,
@@ -139,6 +177,9 @@ async fn nothing_secret_or_personal_reaches_logs_or_formatting() {
         "Leakcheckstate",
         "Leakcheckzip",
     ] {
-        assert!(!everything.contains(secret), "{secret:?} leaked into:\n{everything}");
+        assert!(
+            !everything.contains(secret),
+            "{secret:?} leaked into:\n{everything}"
+        );
     }
 }

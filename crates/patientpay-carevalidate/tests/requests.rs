@@ -4,7 +4,9 @@
 
 use patientpay_carevalidate::{CareValidate, CareValidateBuilder, MAX_AMOUNT_MINOR_UNITS};
 use patientpay_core::http::VendorRequest;
-use patientpay_core::{Address, CreatePaymentIntent, Currency, Money, PaymentMethodType, UpdatePaymentInfo};
+use patientpay_core::{
+    Address, CreatePaymentIntent, Currency, Money, PaymentMethodType, UpdatePaymentInfo,
+};
 use proptest::prelude::*;
 
 const KEY: &str = "cv-snapshot-key-do-not-print";
@@ -12,7 +14,12 @@ const KEY: &str = "cv-snapshot-key-do-not-print";
 /// One client for every case: building one sets up TLS, which is slow to repeat.
 fn client() -> &'static CareValidate {
     static CLIENT: std::sync::OnceLock<CareValidate> = std::sync::OnceLock::new();
-    CLIENT.get_or_init(|| CareValidateBuilder::new().with_api_key(KEY).build().unwrap())
+    CLIENT.get_or_init(|| {
+        CareValidateBuilder::new()
+            .with_api_key(KEY)
+            .build()
+            .unwrap()
+    })
 }
 
 /// `METHOD /path`, the headers sorted (sensitive ones as `<redacted>`), a blank line and
@@ -31,8 +38,17 @@ fn render(req: &VendorRequest) -> String {
         })
         .collect();
     headers.sort();
-    let body = req.body().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
-    let text = format!("{} {}\n{}\n\n{}", req.method(), req.url().path(), headers.join("\n"), body);
+    let body = req
+        .body()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let text = format!(
+        "{} {}\n{}\n\n{}",
+        req.method(),
+        req.url().path(),
+        headers.join("\n"),
+        body
+    );
     assert!(!text.contains(KEY), "the key must never be rendered");
     text
 }
@@ -54,8 +70,13 @@ fn intent_requests_for_the_issue_amounts() {
         ("99999999_99", "99999999.99"),
     ] {
         let amount = Money::parse_positive("amount", text, Currency::USD).unwrap();
-        let req = c.create_payment_intent_request(&CreatePaymentIntent::new(amount)).unwrap();
-        assert_eq!(req.body().unwrap().as_ref(), format!("{{\"amount\":{text}}}").as_bytes());
+        let req = c
+            .create_payment_intent_request(&CreatePaymentIntent::new(amount))
+            .unwrap();
+        assert_eq!(
+            req.body().unwrap().as_ref(),
+            format!("{{\"amount\":{text}}}").as_bytes()
+        );
         insta::assert_snapshot!(format!("intent_request_{label}"), render(&req));
     }
 }
@@ -63,12 +84,14 @@ fn intent_requests_for_the_issue_amounts() {
 #[test]
 fn intent_request_with_method_types_in_the_callers_order() {
     let req = client()
-        .create_payment_intent_request(&CreatePaymentIntent::new(usd(1999)).with_payment_method_types([
-            PaymentMethodType::Affirm,
-            PaymentMethodType::Klarna,
-            PaymentMethodType::Card,
-            PaymentMethodType::UsBankAccount,
-        ]))
+        .create_payment_intent_request(
+            &CreatePaymentIntent::new(usd(1999)).with_payment_method_types([
+                PaymentMethodType::Affirm,
+                PaymentMethodType::Klarna,
+                PaymentMethodType::Card,
+                PaymentMethodType::UsBankAccount,
+            ]),
+        )
         .unwrap();
     insta::assert_snapshot!("intent_request_with_method_types", render(&req));
 }
@@ -80,12 +103,24 @@ fn update_requests() {
         "john@example.com",
         "seti_1SNZDLKAXrtjbq2duGldHsHf",
         "nmi-token-in-body",
-        Address::new("1600 Pennsylvania Avenue NW", "Washington", "DC", "20500", "US"),
+        Address::new(
+            "1600 Pennsylvania Avenue NW",
+            "Washington",
+            "DC",
+            "20500",
+            "US",
+        ),
     );
-    insta::assert_snapshot!("update_request_without_line2", render(&c.update_payment_info_request(&base).unwrap()));
+    insta::assert_snapshot!(
+        "update_request_without_line2",
+        render(&c.update_payment_info_request(&base).unwrap())
+    );
     let mut with_line2 = base.clone();
     with_line2.shipping_address = with_line2.shipping_address.with_line2("West Wing, Suite 1");
-    insta::assert_snapshot!("update_request_with_line2", render(&c.update_payment_info_request(&with_line2).unwrap()));
+    insta::assert_snapshot!(
+        "update_request_with_line2",
+        render(&c.update_payment_info_request(&with_line2).unwrap())
+    );
 }
 
 /// What a JavaScript backend does with the number: parse it as a double, then

@@ -7,7 +7,13 @@ use serde_json::{Value, json};
 const INTENT: &str = "/api/v1/payments/intent";
 const USERS: &str = "/api/v1/users";
 
-async fn post(sandbox: &Sandbox, path: &str, key: Option<&str>, content_type: &str, body: &str) -> (u16, Value) {
+async fn post(
+    sandbox: &Sandbox,
+    path: &str,
+    key: Option<&str>,
+    content_type: &str,
+    body: &str,
+) -> (u16, Value) {
     let mut req = reqwest::Client::new()
         .post(format!("{}{path}", sandbox.base_url()))
         .header("content-type", content_type)
@@ -18,7 +24,9 @@ async fn post(sandbox: &Sandbox, path: &str, key: Option<&str>, content_type: &s
     let resp = req.send().await.unwrap();
     let status = resp.status().as_u16();
     assert_eq!(
-        resp.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/json")
     );
     let text = resp.text().await.unwrap();
@@ -26,7 +34,14 @@ async fn post(sandbox: &Sandbox, path: &str, key: Option<&str>, content_type: &s
 }
 
 async fn post_json(sandbox: &Sandbox, path: &str, body: Value) -> (u16, Value) {
-    post(sandbox, path, Some(credentials::CAREVALIDATE_API_KEY), "application/json", &body.to_string()).await
+    post(
+        sandbox,
+        path,
+        Some(credentials::CAREVALIDATE_API_KEY),
+        "application/json",
+        &body.to_string(),
+    )
+    .await
 }
 
 fn update_body(email: &str, setup: &str) -> Value {
@@ -39,24 +54,54 @@ fn update_body(email: &str, setup: &str) -> Value {
 #[tokio::test]
 async fn payment_intent_success_shape_and_state() {
     let sandbox = Sandbox::start().await.unwrap();
-    let (status, body) = post_json(&sandbox, INTENT, json!({"amount": 100, "paymentMethodTypes": ["affirm", "klarna", "card"]})).await;
+    let (status, body) = post_json(
+        &sandbox,
+        INTENT,
+        json!({"amount": 100, "paymentMethodTypes": ["affirm", "klarna", "card"]}),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(body["status"], 200);
     assert_eq!(body["success"], true);
     assert_eq!(body["message"], "payment Intent initiated successfully");
-    let secret = body["data"]["paymentIntentSecret"].as_str().unwrap().to_owned();
+    let secret = body["data"]["paymentIntentSecret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (id, rest) = secret.split_once("_secret_").unwrap();
-    assert!(id.starts_with("pi_") && id.len() > 3 && !rest.is_empty(), "{secret}");
+    assert!(
+        id.starts_with("pi_") && id.len() > 3 && !rest.is_empty(),
+        "{secret}"
+    );
 
     // Exact text of the number is kept, cents computed exactly.
-    let (_, second) = post(&sandbox, INTENT, Some("any-other-key"), "application/json", r#"{"amount": 19.99}"#).await;
-    assert_ne!(second["data"]["paymentIntentSecret"], body["data"]["paymentIntentSecret"]);
+    let (_, second) = post(
+        &sandbox,
+        INTENT,
+        Some("any-other-key"),
+        "application/json",
+        r#"{"amount": 19.99}"#,
+    )
+    .await;
+    assert_ne!(
+        second["data"]["paymentIntentSecret"],
+        body["data"]["paymentIntentSecret"]
+    );
     let intents = sandbox.with_state(|s| s.carevalidate.intents.clone());
     assert_eq!(intents.len(), 2);
-    assert_eq!((intents[0].amount_text.as_str(), intents[0].amount_cents), ("100", 10000));
-    assert_eq!(intents[0].payment_method_types, ["affirm", "klarna", "card"]);
+    assert_eq!(
+        (intents[0].amount_text.as_str(), intents[0].amount_cents),
+        ("100", 10000)
+    );
+    assert_eq!(
+        intents[0].payment_method_types,
+        ["affirm", "klarna", "card"]
+    );
     assert_eq!(intents[0].client_secret, secret);
-    assert_eq!((intents[1].amount_text.as_str(), intents[1].amount_cents), ("19.99", 1999));
+    assert_eq!(
+        (intents[1].amount_text.as_str(), intents[1].amount_cents),
+        ("19.99", 1999)
+    );
     assert!(intents[1].payment_method_types.is_empty());
 }
 
@@ -72,18 +117,41 @@ async fn payment_intent_errors_use_the_vendor_messages() {
         (r#"{"amount": "10"}"#, "Amount must be a positive number"),
         (r#"{"amount": true}"#, "Amount must be a positive number"),
         (r#"{"amount": 0.001}"#, "Amount must be a positive number"),
-        (r#"{"amount": 5, "paymentMethodTypes": ["card", "crypto_coin"]}"#, "Invalid payment method types"),
-        (r#"{"amount": 5, "paymentMethodTypes": [1]}"#, "Invalid payment method types"),
-        (r#"{"amount": 5, "paymentMethodTypes": "card"}"#, "Invalid payment method types"),
+        (
+            r#"{"amount": 5, "paymentMethodTypes": ["card", "crypto_coin"]}"#,
+            "Invalid payment method types",
+        ),
+        (
+            r#"{"amount": 5, "paymentMethodTypes": [1]}"#,
+            "Invalid payment method types",
+        ),
+        (
+            r#"{"amount": 5, "paymentMethodTypes": "card"}"#,
+            "Invalid payment method types",
+        ),
     ];
     for (body, message) in cases {
         let (status, answer) = post(&sandbox, INTENT, Some("k"), "application/json", body).await;
         assert_eq!(status, 400, "{body}");
-        assert_eq!(answer, json!({"success": false, "message": message}), "{body}");
+        assert_eq!(
+            answer,
+            json!({"success": false, "message": message}),
+            "{body}"
+        );
     }
     // Not JSON by content type: the body is ignored, as a JSON body parser does.
-    let (status, answer) = post(&sandbox, INTENT, Some("k"), "text/plain", r#"{"amount": 5}"#).await;
-    assert_eq!((status, answer["message"].as_str()), (400, Some("Amount is required")));
+    let (status, answer) = post(
+        &sandbox,
+        INTENT,
+        Some("k"),
+        "text/plain",
+        r#"{"amount": 5}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, answer["message"].as_str()),
+        (400, Some("Amount is required"))
+    );
     assert!(sandbox.with_state(|s| s.carevalidate.intents.is_empty()));
 }
 
@@ -92,41 +160,67 @@ async fn missing_or_blank_key_is_refused_on_both_routes() {
     let sandbox = Sandbox::start().await.unwrap();
     for path in [INTENT, USERS] {
         for key in [None, Some(""), Some("   ")] {
-            let (status, body) = post(&sandbox, path, key, "application/json", r#"{"amount": 5}"#).await;
+            let (status, body) =
+                post(&sandbox, path, key, "application/json", r#"{"amount": 5}"#).await;
             assert_eq!(status, 401);
             assert_eq!(body, json!({"status": 401, "error": "Invalid API key"}));
         }
     }
     assert_eq!(sandbox.count("POST", INTENT), 3);
     let recorded = sandbox.requests();
-    assert!(recorded.iter().all(|r| r.header("cv-api-key").is_none_or(|v| v == "<redacted>")));
+    assert!(
+        recorded
+            .iter()
+            .all(|r| r.header("cv-api-key").is_none_or(|v| v == "<redacted>"))
+    );
 }
 
 #[tokio::test]
 async fn update_payment_info_success_and_state() {
     let sandbox = Sandbox::start().await.unwrap();
-    let (status, body) = post_json(&sandbox, USERS, update_body("john@example.com", "seti_1SNZDLKAXrtjbq2duGldHsHf")).await;
+    let (status, body) = post_json(
+        &sandbox,
+        USERS,
+        update_body("john@example.com", "seti_1SNZDLKAXrtjbq2duGldHsHf"),
+    )
+    .await;
     assert_eq!(status, 200);
-    assert_eq!(body, json!({"status": 200, "success": true, "data": {"code": "PAYMENT_SETUP_UPDATED"}}));
-    let saved = sandbox.with_state(|s| s.carevalidate.payment_info.get("john@example.com").cloned()).unwrap();
+    assert_eq!(
+        body,
+        json!({"status": 200, "success": true, "data": {"code": "PAYMENT_SETUP_UPDATED"}})
+    );
+    let saved = sandbox
+        .with_state(|s| s.carevalidate.payment_info.get("john@example.com").cloned())
+        .unwrap();
     assert_eq!(saved.stripe_setup_id, "seti_1SNZDLKAXrtjbq2duGldHsHf");
     assert_eq!(saved.nmi_payment_token, "tok_1");
     assert_eq!(saved.shipping_address["postalCode"], "20500");
     // E-mails match case-insensitively; the second seeded user exists too.
-    let (status, _) = post_json(&sandbox, USERS, update_body("JANE.DOE@example.com", "seti_2")).await;
+    let (status, _) = post_json(
+        &sandbox,
+        USERS,
+        update_body("JANE.DOE@example.com", "seti_2"),
+    )
+    .await;
     assert_eq!(status, 200);
 }
 
 #[tokio::test]
 async fn update_payment_info_documented_errors() {
     let sandbox = Sandbox::start().await.unwrap();
-    let (status, body) = post_json(&sandbox, USERS, update_body("jane.doe@unknown.example", "seti_1")).await;
+    let (status, body) = post_json(
+        &sandbox,
+        USERS,
+        update_body("jane.doe@unknown.example", "seti_1"),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(
         body,
         json!({"status": 400, "success": false, "message": "Invalid request", "error": "User jane.doe@unknown.example does not exist"})
     );
-    let (status, body) = post_json(&sandbox, USERS, update_body("john@example.com", "pi_123")).await;
+    let (status, body) =
+        post_json(&sandbox, USERS, update_body("john@example.com", "pi_123")).await;
     assert_eq!(status, 400);
     assert_eq!(
         body,
@@ -134,9 +228,15 @@ async fn update_payment_info_documented_errors() {
     );
     // Missing fields, wrong action (sandbox choices, same shape).
     let mut no_token = update_body("john@example.com", "seti_1");
-    no_token["data"].as_object_mut().unwrap().remove("nmiPaymentToken");
+    no_token["data"]
+        .as_object_mut()
+        .unwrap()
+        .remove("nmiPaymentToken");
     let mut no_line2 = update_body("john@example.com", "seti_1");
-    no_line2["data"]["shippingAddress"].as_object_mut().unwrap().remove("addressLine2");
+    no_line2["data"]["shippingAddress"]
+        .as_object_mut()
+        .unwrap()
+        .remove("addressLine2");
     let mut wrong_action = update_body("john@example.com", "seti_1");
     wrong_action["action"] = json!("DELETE_USER");
     for (body, error) in [
@@ -160,9 +260,15 @@ async fn update_payment_info_documented_errors() {
 async fn seed_decides_which_users_exist() {
     let seed = Seed::from_json(br#"{"carevalidate": {"users": ["only@clinic.example"]}}"#).unwrap();
     let sandbox = Sandbox::start_with(seed).await.unwrap();
-    let (status, _) = post_json(&sandbox, USERS, update_body("only@clinic.example", "seti_1")).await;
+    let (status, _) = post_json(
+        &sandbox,
+        USERS,
+        update_body("only@clinic.example", "seti_1"),
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, body) = post_json(&sandbox, USERS, update_body("john@example.com", "seti_1")).await;
+    let (status, body) =
+        post_json(&sandbox, USERS, update_body("john@example.com", "seti_1")).await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "User john@example.com does not exist");
     // Reset restores the seeded state.

@@ -46,13 +46,56 @@ pub const USERS_PATH: &str = "/api/v1/users";
 
 /// Stripe's payment method types the sandbox accepts in `paymentMethodTypes`.
 pub const STRIPE_PAYMENT_METHOD_TYPES: &[&str] = &[
-    "acss_debit", "affirm", "afterpay_clearpay", "alipay", "alma", "amazon_pay", "au_becs_debit",
-    "bacs_debit", "bancontact", "billie", "blik", "boleto", "card", "card_present", "cashapp",
-    "crypto", "customer_balance", "eps", "fpx", "giropay", "grabpay", "ideal", "interac_present",
-    "kakao_pay", "klarna", "konbini", "kr_card", "link", "mobilepay", "multibanco", "naver_pay",
-    "nz_bank_account", "oxxo", "p24", "pay_by_bank", "payco", "paynow", "paypal", "pix",
-    "promptpay", "revolut_pay", "samsung_pay", "satispay", "sepa_debit", "sofort", "swish",
-    "twint", "us_bank_account", "wechat_pay", "zip",
+    "acss_debit",
+    "affirm",
+    "afterpay_clearpay",
+    "alipay",
+    "alma",
+    "amazon_pay",
+    "au_becs_debit",
+    "bacs_debit",
+    "bancontact",
+    "billie",
+    "blik",
+    "boleto",
+    "card",
+    "card_present",
+    "cashapp",
+    "crypto",
+    "customer_balance",
+    "eps",
+    "fpx",
+    "giropay",
+    "grabpay",
+    "ideal",
+    "interac_present",
+    "kakao_pay",
+    "klarna",
+    "konbini",
+    "kr_card",
+    "link",
+    "mobilepay",
+    "multibanco",
+    "naver_pay",
+    "nz_bank_account",
+    "oxxo",
+    "p24",
+    "pay_by_bank",
+    "payco",
+    "paynow",
+    "paypal",
+    "pix",
+    "promptpay",
+    "revolut_pay",
+    "samsung_pay",
+    "satispay",
+    "sepa_debit",
+    "sofort",
+    "swish",
+    "twint",
+    "us_bank_account",
+    "wechat_pay",
+    "zip",
 ];
 
 /// Initial CareValidate state.
@@ -67,7 +110,10 @@ pub struct Seed {
 impl Default for Seed {
     fn default() -> Self {
         Seed {
-            users: vec!["john@example.com".to_owned(), "jane.doe@example.com".to_owned()],
+            users: vec![
+                "john@example.com".to_owned(),
+                "jane.doe@example.com".to_owned(),
+            ],
         }
     }
 }
@@ -114,7 +160,11 @@ pub struct State {
 impl State {
     pub(crate) fn from_seed(seed: &Seed) -> State {
         State {
-            users: seed.users.iter().map(|u| u.trim().to_ascii_lowercase()).collect(),
+            users: seed
+                .users
+                .iter()
+                .map(|u| u.trim().to_ascii_lowercase())
+                .collect(),
             intents: Vec::new(),
             payment_info: BTreeMap::new(),
         }
@@ -123,7 +173,7 @@ impl State {
     /// `true` when `email` is a user.
     pub fn user_exists(&self, email: &str) -> bool {
         let email = email.trim().to_ascii_lowercase();
-        self.users.iter().any(|u| *u == email)
+        self.users.contains(&email)
     }
 }
 
@@ -133,7 +183,10 @@ pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxR
         return None;
     }
     if req.header("cv-api-key").is_none_or(|k| k.trim().is_empty()) {
-        return Some(SandboxResponse::json(401, &json!({"status": 401, "error": "Invalid API key"})));
+        return Some(SandboxResponse::json(
+            401,
+            &json!({"status": 401, "error": "Invalid API key"}),
+        ));
     }
     Some(if path == PAYMENT_INTENT_PATH {
         create_intent(state, req)
@@ -143,8 +196,11 @@ pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxR
 }
 
 fn is_json_request(req: &SandboxRequest) -> bool {
-    req.header("content-type")
-        .is_some_and(|ct| ct.trim().to_ascii_lowercase().starts_with("application/json"))
+    req.header("content-type").is_some_and(|ct| {
+        ct.trim()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+    })
 }
 
 fn fail(message: &str) -> SandboxResponse {
@@ -185,7 +241,9 @@ fn create_intent(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
             let mut types = Vec::with_capacity(items.len());
             for item in items {
                 match item {
-                    Value::String(t) if STRIPE_PAYMENT_METHOD_TYPES.contains(&t.as_str()) => types.push(t),
+                    Value::String(t) if STRIPE_PAYMENT_METHOD_TYPES.contains(&t.as_str()) => {
+                        types.push(t)
+                    }
                     _ => return fail("Invalid payment method types"),
                 }
             }
@@ -251,7 +309,11 @@ pub fn json_number_to_cents(text: &str) -> Option<i64> {
             0
         } else {
             let (kept, dropped) = digits.split_at(digits.len() - cut);
-            let base: i64 = if kept.is_empty() { 0 } else { kept.parse().ok()? };
+            let base: i64 = if kept.is_empty() {
+                0
+            } else {
+                kept.parse().ok()?
+            };
             let round_up = dropped.as_bytes().first().is_some_and(|b| *b >= b'5');
             base.checked_add(i64::from(round_up))?
         }
@@ -276,7 +338,8 @@ fn new_client_secret() -> String {
                 if out.len() == len {
                     break;
                 }
-                const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+                const ALPHABET: &[u8] =
+                    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
                 out.push(char::from(ALPHABET[(v % 62) as usize]));
                 v /= 62;
             }
@@ -296,14 +359,20 @@ fn invalid_request(error: &str) -> SandboxResponse {
     )
 }
 
-fn required_str<'a>(obj: &'a serde_json::Map<String, Value>, name: &str) -> Result<&'a str, SandboxResponse> {
+fn required_str<'a>(
+    obj: &'a serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<&'a str, SandboxResponse> {
     match obj.get(name) {
         Some(Value::String(s)) => Ok(s.as_str()),
         _ => Err(invalid_request(&format!("{name} is required"))),
     }
 }
 
-fn required_non_empty<'a>(obj: &'a serde_json::Map<String, Value>, name: &str) -> Result<&'a str, SandboxResponse> {
+fn required_non_empty<'a>(
+    obj: &'a serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<&'a str, SandboxResponse> {
     let s = required_str(obj, name)?;
     if s.trim().is_empty() {
         Err(invalid_request(&format!("{name} is required")))
@@ -328,7 +397,10 @@ fn update_user(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
     }
 }
 
-fn try_update_user(state: &mut State, req: &SandboxRequest) -> Result<SandboxResponse, SandboxResponse> {
+fn try_update_user(
+    state: &mut State,
+    req: &SandboxRequest,
+) -> Result<SandboxResponse, SandboxResponse> {
     let empty = serde_json::Map::new();
     let parsed;
     let body = if is_json_request(req) && !req.body.iter().all(u8::is_ascii_whitespace) {
@@ -351,7 +423,14 @@ fn try_update_user(state: &mut State, req: &SandboxRequest) -> Result<SandboxRes
     let token = required_non_empty(data, "nmiPaymentToken")?;
     let address = required_object(data, "shippingAddress")?;
     let mut shipping_address = BTreeMap::new();
-    for field in ["addressLine1", "addressLine2", "city", "state", "country", "postalCode"] {
+    for field in [
+        "addressLine1",
+        "addressLine2",
+        "city",
+        "state",
+        "country",
+        "postalCode",
+    ] {
         let value = if field == "addressLine2" {
             required_str(address, field)?
         } else {
@@ -363,7 +442,9 @@ fn try_update_user(state: &mut State, req: &SandboxRequest) -> Result<SandboxRes
         return Err(invalid_request(&format!("User {email} does not exist")));
     }
     if !setup_id.starts_with("seti_") {
-        return Err(invalid_request(&format!("No such setupintent: '{setup_id}'")));
+        return Err(invalid_request(&format!(
+            "No such setupintent: '{setup_id}'"
+        )));
     }
     state.payment_info.insert(
         email.trim().to_ascii_lowercase(),
