@@ -756,11 +756,23 @@ async fn demo_runs_green() {
 async fn a_100_mb_answer_is_refused_with_bounded_memory() {
     use patientpay_sandbox::{Fault, FaultKind};
     let sandbox = Sandbox::start().await.unwrap();
-    sandbox.inject(Fault::on("GET", "/users/payment-methods").kind(FaultKind::HugeBody { bytes: 120 * 1024 * 1024, content_length: false }));
+    sandbox.inject(
+        Fault::on("GET", "/users/payment-methods").kind(FaultKind::HugeBody {
+            bytes: 120 * 1024 * 1024,
+            content_length: false,
+        }),
+    );
     let mut c = with_creds(bin());
-    c.args(["--provider", "careportals", "--base-url", &sandbox.base_url(), "payment-methods", "list"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
+    c.args([
+        "--provider",
+        "careportals",
+        "--base-url",
+        &sandbox.base_url(),
+        "payment-methods",
+        "list",
+    ])
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
     let child = c.spawn().unwrap();
     let pid = child.id();
     // VmHWM is the kernel's high-water mark of resident memory; poll it until the process exits.
@@ -777,7 +789,10 @@ async fn a_100_mb_answer_is_refused_with_bounded_memory() {
                     {
                         peak_kb = peak_kb.max(kb);
                     }
-                    if status.lines().any(|l| l.starts_with("State:") && l.contains('Z')) {
+                    if status
+                        .lines()
+                        .any(|l| l.starts_with("State:") && l.contains('Z'))
+                    {
                         break;
                     }
                 }
@@ -787,10 +802,23 @@ async fn a_100_mb_answer_is_refused_with_bounded_memory() {
         }
         peak_kb
     });
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()).await.unwrap();
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
     let peak_kb = poll.await.unwrap();
-    assert_one_line_error(&output, 1, &["careportals", "list_payment_methods", "larger than"]);
+    assert_one_line_error(
+        &output,
+        1,
+        &["careportals", "list_payment_methods", "larger than"],
+    );
     assert!(peak_kb > 0, "peak RSS was read");
-    eprintln!("peak RSS of the CLI on a 120 MB answer: {} MiB", peak_kb / 1024);
-    assert!(peak_kb < 64 * 1024, "peak RSS {} MiB is not bounded by the 16 MiB cap", peak_kb / 1024);
+    eprintln!(
+        "peak RSS of the CLI on a 120 MB answer: {} MiB",
+        peak_kb / 1024
+    );
+    assert!(
+        peak_kb < 64 * 1024,
+        "peak RSS {} MiB is not bounded by the 16 MiB cap",
+        peak_kb / 1024
+    );
 }

@@ -18,7 +18,10 @@ async fn eighty_concurrent_clients_across_all_vendors() {
                     .post(format!("{base}/v2/users/payment-methods"))
                     .bearer_auth(&token)
                     .header("content-type", "application/json")
-                    .body(serde_json::json!({"paymentMethodId": format!("pm_client{client_no}_{i}")}).to_string())
+                    .body(
+                        serde_json::json!({"paymentMethodId": format!("pm_client{client_no}_{i}")})
+                            .to_string(),
+                    )
                     .send()
                     .await
                     .unwrap();
@@ -47,7 +50,11 @@ async fn eighty_concurrent_clients_across_all_vendors() {
         }));
     }
     for t in tasks {
-        assert_eq!(t.await.unwrap(), 5, "each patient sees exactly their own five cards");
+        assert_eq!(
+            t.await.unwrap(),
+            5,
+            "each patient sees exactly their own five cards"
+        );
     }
     assert_eq!(sandbox.requests().len(), 80 * 11);
 }
