@@ -778,25 +778,20 @@ async fn a_100_mb_answer_is_refused_with_bounded_memory() {
     // VmHWM is the kernel's high-water mark of resident memory; poll it until the process exits.
     let poll = tokio::task::spawn_blocking(move || {
         let mut peak_kb = 0u64;
-        loop {
-            match std::fs::read_to_string(format!("/proc/{pid}/status")) {
-                Ok(status) => {
-                    if let Some(kb) = status
-                        .lines()
-                        .find(|l| l.starts_with("VmHWM:"))
-                        .and_then(|l| l.split_whitespace().nth(1))
-                        .and_then(|v| v.parse::<u64>().ok())
-                    {
-                        peak_kb = peak_kb.max(kb);
-                    }
-                    if status
-                        .lines()
-                        .any(|l| l.starts_with("State:") && l.contains('Z'))
-                    {
-                        break;
-                    }
-                }
-                Err(_) => break,
+        while let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            if let Some(kb) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                peak_kb = peak_kb.max(kb);
+            }
+            if status
+                .lines()
+                .any(|l| l.starts_with("State:") && l.contains('Z'))
+            {
+                break;
             }
             std::thread::sleep(std::time::Duration::from_millis(5));
         }

@@ -93,10 +93,10 @@ fn mutated(doc: Value) -> impl Strategy<Value = Vec<u8>> {
                     m.remove(&key.replace("~1", "/").replace("~0", "~"));
                 }
                 Some(Value::Array(a)) => {
-                    if let Ok(i) = key.parse::<usize>() {
-                        if i < a.len() {
-                            a.remove(i);
-                        }
+                    if let Ok(i) = key.parse::<usize>()
+                        && i < a.len()
+                    {
+                        a.remove(i);
                     }
                 }
                 _ => {}
