@@ -4,7 +4,7 @@
 //! [patientpay](https://docs.rs/patientpay): create Stripe payment intents
 //! (`POST /api/v1/payments/intent`) and update a user's saved payment setup and shipping
 //! address (`POST /api/v1/users`, `UPDATE_PAYMENT_INFO`) with your organisation's
-//! `cv-api-key`, behind the vendor-neutral [`PaymentProvider`] trait.
+//! `cv-api-key`, behind the vendor-neutral [`PaymentProvider`](patientpay_core::PaymentProvider) trait.
 //!
 //! - Amounts are [`Money`](patientpay_core::Money) and go to the vendor as an exact JSON
 //!   number of dollars (1999 cents → `19.99`, never `19.989999…`). Only USD is accepted,

@@ -23,8 +23,8 @@
 //! sends it, so that clients are tested for not echoing it; another method → 405.
 //!
 //! ## The default seed
-//! Tenant: [`credentials::DECODA_TENANT`](crate::credentials::DECODA_TENANT), key
-//! [`credentials::DECODA_API_KEY`](crate::credentials::DECODA_API_KEY). Amounts in cents.
+//! Tenant: [`credentials::DECODA_TENANT`], key
+//! [`credentials::DECODA_API_KEY`]. Amounts in cents.
 //!
 //! | Patient | Last name | Phone | Date of birth | Credits | Charges |
 //! | --- | --- | --- | --- | --- | --- |
