@@ -3,8 +3,8 @@
 
 use patientpay_core::http::VendorResponse;
 use patientpay_core::{
-    Address, ClientSecret, CreatePaymentIntent, Currency, Error, Money, PaymentInfoUpdated,
-    PaymentIntent, Result, UpdatePaymentInfo, require_non_empty,
+    ClientSecret, CreatePaymentIntent, Currency, Error, Money, PaymentInfoUpdated, PaymentIntent,
+    Result, UpdatePaymentInfo,
 };
 use secrecy::ExposeSecret;
 
@@ -25,13 +25,9 @@ pub const MAX_AMOUNT_MINOR_UNITS: i64 = 999_999_999_999_999;
 /// The only currency CareValidate takes: `amount` is documented as dollars ("1.15 equals $1.15").
 pub const CURRENCY: Currency = Currency::USD;
 
-/// US state, district, territory and military codes accepted as `state` when the country is US.
-pub const US_STATE_CODES: &[&str] = &[
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
-    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
-    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
-    "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI", "UM", "AA", "AE", "AP",
-];
+/// US state, district, territory and military codes accepted as `state` when the country is US
+/// (shared with every vendor through core).
+pub use patientpay_core::US_STATE_CODES;
 
 // ---------------------------------------------------------------------------------------
 // Payment intents
@@ -99,92 +95,11 @@ pub(crate) fn payment_intent(resp: &VendorResponse, amount: Money) -> Result<Pay
 // ---------------------------------------------------------------------------------------
 // Payment info updates
 
-/// Checks an update: e-mail syntax, non-empty setup id and token, a complete address with
-/// a 2-letter country and, in the US, a real state code and a ZIP code. Reasons never
-/// repeat the value (it is PHI).
+/// Checks an update (core's [`UpdatePaymentInfo::validate`]: e-mail syntax, non-empty setup
+/// id and token, a complete address with a 2-letter country and, in the US, a real state
+/// code and ZIP code). Reasons never repeat the value (it is PHI).
 pub(crate) fn validate_update_payment_info(request: &UpdatePaymentInfo) -> Result<()> {
-    validate_email(&request.email)?;
-    require_non_empty("stripe_setup_id", &request.stripe_setup_id)?;
-    require_non_empty(
-        "nmi_payment_token",
-        request.nmi_payment_token.expose_secret(),
-    )?;
-    validate_address(&request.shipping_address)
-}
-
-fn validate_email(email: &str) -> Result<()> {
-    let bad = |reason: &str| Err(Error::invalid_input("email", reason));
-    let email = email.trim();
-    if email.is_empty() {
-        return bad("must not be empty");
-    }
-    if email.len() > 254 {
-        return bad("is longer than 254 characters");
-    }
-    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return bad("must not contain spaces");
-    }
-    let Some((local, domain)) = email.rsplit_once('@') else {
-        return bad("must be an e-mail address like name@example.com");
-    };
-    let domain_ok = domain.contains('.')
-        && domain
-            .split('.')
-            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-    if local.is_empty() || local.contains('@') || local.len() > 64 || !domain_ok {
-        return bad("must be an e-mail address like name@example.com");
-    }
-    Ok(())
-}
-
-fn is_us(country: &str) -> bool {
-    country.trim().eq_ignore_ascii_case("US")
-}
-
-fn validate_address(address: &Address) -> Result<()> {
-    require_non_empty("shipping_address.line1", &address.line1)?;
-    require_non_empty("shipping_address.city", &address.city)?;
-    let country = address.country.trim();
-    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(Error::invalid_input(
-            "shipping_address.country",
-            "must be a 2-letter ISO 3166-1 country code such as US",
-        ));
-    }
-    let state = address.state.trim();
-    if is_us(country) {
-        if !US_STATE_CODES
-            .iter()
-            .any(|code| code.eq_ignore_ascii_case(state))
-        {
-            return Err(Error::invalid_input(
-                "shipping_address.state",
-                "must be a US state abbreviation such as DC or NY when the country is US",
-            ));
-        }
-    } else {
-        require_non_empty("shipping_address.state", state)?;
-    }
-    let postal = address.postal_code.trim();
-    require_non_empty("shipping_address.postal_code", postal)?;
-    if is_us(country) && !is_us_zip(postal) {
-        return Err(Error::invalid_input(
-            "shipping_address.postal_code",
-            "must be a US ZIP code (12345 or 12345-6789) when the country is US",
-        ));
-    }
-    Ok(())
-}
-
-fn is_us_zip(zip: &str) -> bool {
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    match zip.split_once('-') {
-        Some((five, four)) => digits(five, 5) && digits(four, 4),
-        None => digits(zip, 5),
-    }
+    request.validate()
 }
 
 /// The wire body of an update (validate it first). Codes are upper-cased; a missing
@@ -238,7 +153,7 @@ mod tests {
     use super::*;
     use http::HeaderMap;
     use http::header::{CONTENT_TYPE, HeaderValue};
-    use patientpay_core::{Operation, PaymentMethodType};
+    use patientpay_core::{Address, Operation, PaymentMethodType};
 
     fn usd(minor: i64) -> Money {
         Money::from_minor(minor, Currency::USD)

@@ -80,6 +80,102 @@ macro_rules! with_options {
 // ---------------------------------------------------------------------------------------
 // Addresses and billing details (PHI)
 
+/// US state, district, territory and military codes accepted as `state` when the country is US.
+pub const US_STATE_CODES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI", "UM", "AA", "AE", "AP",
+];
+
+/// Checks e-mail syntax (`name@example.com`, at most 254 characters, no spaces).
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `field`; the reason never repeats the address.
+pub fn validate_email(field: &'static str, email: &str) -> Result<()> {
+    let bad = |reason: &str| Err(Error::invalid_input(field, reason));
+    let email = email.trim();
+    if email.is_empty() {
+        return bad("must not be empty");
+    }
+    if email.len() > 254 {
+        return bad("is longer than 254 characters");
+    }
+    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("must not contain spaces");
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return bad("must be an e-mail address like name@example.com");
+    };
+    let domain_ok = domain.contains('.')
+        && domain
+            .split('.')
+            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    if local.is_empty() || local.contains('@') || local.len() > 64 || !domain_ok {
+        return bad("must be an e-mail address like name@example.com");
+    }
+    Ok(())
+}
+
+fn is_us(country: &str) -> bool {
+    country.trim().eq_ignore_ascii_case("US")
+}
+
+impl Address {
+    /// Checks a shipping address: line 1, city and postal code present; a 2-letter country;
+    /// in the US a real state code and a ZIP code, elsewhere a non-empty state. Fields are
+    /// named `shipping_address.*`; reasons never repeat the value.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the field.
+    pub fn validate(&self) -> Result<()> {
+        let address = self;
+        require_non_empty("shipping_address.line1", &address.line1)?;
+        require_non_empty("shipping_address.city", &address.city)?;
+        let country = address.country.trim();
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(Error::invalid_input(
+                "shipping_address.country",
+                "must be a 2-letter ISO 3166-1 country code such as US",
+            ));
+        }
+        let state = address.state.trim();
+        if is_us(country) {
+            if !US_STATE_CODES
+                .iter()
+                .any(|code| code.eq_ignore_ascii_case(state))
+            {
+                return Err(Error::invalid_input(
+                    "shipping_address.state",
+                    "must be a US state abbreviation such as DC or NY when the country is US",
+                ));
+            }
+        } else {
+            require_non_empty("shipping_address.state", state)?;
+        }
+        let postal = address.postal_code.trim();
+        require_non_empty("shipping_address.postal_code", postal)?;
+        if is_us(country) && !is_us_zip(postal) {
+            return Err(Error::invalid_input(
+                "shipping_address.postal_code",
+                "must be a US ZIP code (12345 or 12345-6789) when the country is US",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn is_us_zip(zip: &str) -> bool {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    match zip.split_once('-') {
+        Some((five, four)) => digits(five, 5) && digits(four, 4),
+        None => digits(zip, 5),
+    }
+}
+
 /// A postal address. PHI: every field prints `<redacted>` in `Debug`.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -604,6 +700,19 @@ pub struct UpdatePaymentInfo {
 }
 
 impl UpdatePaymentInfo {
+    /// Checks the e-mail's syntax, that the setup id and token are not empty, and the
+    /// shipping address ([`Address::validate`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `email`, `stripe_setup_id`, `nmi_payment_token` or a
+    /// `shipping_address.*` field.
+    pub fn validate(&self) -> Result<()> {
+        validate_email("email", &self.email)?;
+        require_non_empty("stripe_setup_id", &self.stripe_setup_id)?;
+        require_non_empty("nmi_payment_token", self.nmi_payment_token.expose_secret())?;
+        self.shipping_address.validate()
+    }
+
     /// An update request.
     pub fn new(
         email: impl Into<String>,
@@ -1191,6 +1300,67 @@ mod tests {
             Some("dob")
         );
         assert!(parse_date("dob", "2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn update_validation_names_fields() {
+        let addr = || {
+            Address::new(
+                "1600 Pennsylvania Avenue NW",
+                "Washington",
+                "DC",
+                "20500",
+                "US",
+            )
+        };
+        let ok = UpdatePaymentInfo::new("john@example.com", "seti_1", "tok", addr());
+        assert!(ok.validate().is_ok());
+        for email in ["", "a", "a@b", "a b@c.com", "@c.com", "a@-c.com"] {
+            let r = UpdatePaymentInfo::new(email, "seti_1", "tok", addr());
+            assert_eq!(
+                r.validate().unwrap_err().invalid_field(),
+                Some("email"),
+                "{email:?}"
+            );
+        }
+        let mut a = addr();
+        a.state = "ZZ".into();
+        let r = UpdatePaymentInfo::new("j@x.com", "seti_1", "tok", a);
+        assert_eq!(
+            r.validate().unwrap_err().invalid_field(),
+            Some("shipping_address.state")
+        );
+        let mut a = addr();
+        a.postal_code = "2050".into();
+        let r = UpdatePaymentInfo::new("j@x.com", "seti_1", "tok", a);
+        assert_eq!(
+            r.validate().unwrap_err().invalid_field(),
+            Some("shipping_address.postal_code")
+        );
+        let mut a = addr();
+        a.country = "Canada".into();
+        let r = UpdatePaymentInfo::new("j@x.com", "seti_1", "tok", a);
+        assert_eq!(
+            r.validate().unwrap_err().invalid_field(),
+            Some("shipping_address.country")
+        );
+        let mut a = Address::new("10 Downing St", "London", "", "SW1A 2AA", "GB");
+        assert_eq!(
+            a.validate().unwrap_err().invalid_field(),
+            Some("shipping_address.state")
+        );
+        a.state = "England".into();
+        assert!(a.validate().is_ok());
+        let r = UpdatePaymentInfo::new("j@x.com", " ", "tok", addr());
+        assert_eq!(
+            r.validate().unwrap_err().invalid_field(),
+            Some("stripe_setup_id")
+        );
+        let r = UpdatePaymentInfo::new("j@x.com", "seti_1", "", addr());
+        assert_eq!(
+            r.validate().unwrap_err().invalid_field(),
+            Some("nmi_payment_token")
+        );
     }
 
     #[test]
