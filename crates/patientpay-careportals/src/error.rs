@@ -27,8 +27,15 @@ pub(crate) fn vendor_message(resp: &VendorResponse) -> Option<String> {
 }
 
 /// The [`Error`] for a non-2xx answer.
+#[cfg(test)]
 pub(crate) fn from_response(resp: &VendorResponse) -> Error {
-    resp.error(vendor_message(resp))
+    from_response_hiding(resp, &[])
+}
+
+/// [`from_response`], with each of `values` (the request's own token or id) replaced by
+/// `<redacted>` in the vendor's text: Stripe-style messages echo what they were sent.
+pub(crate) fn from_response_hiding(resp: &VendorResponse, values: &[&str]) -> Error {
+    resp.error(vendor_message(resp).map(|m| patientpay_core::redact::hide_values(&m, values)))
 }
 
 #[cfg(test)]

@@ -180,11 +180,16 @@ impl CarePortals {
     }
 
     async fn send(&self, request: VendorRequest) -> Result<VendorResponse> {
+        self.send_hiding(request, &[]).await
+    }
+
+    /// Sends, and on an error answer hides `values` (a payment token) from the vendor's text.
+    async fn send_hiding(&self, request: VendorRequest, values: &[&str]) -> Result<VendorResponse> {
         let resp = self.shared.http.execute(request).await?;
         if resp.is_success() {
             Ok(resp)
         } else {
-            Err(error::from_response(&resp))
+            Err(error::from_response_hiding(&resp, values))
         }
     }
 
@@ -209,7 +214,9 @@ impl CarePortals {
         request: AddPaymentMethod,
     ) -> Result<wire::AddedPaymentMethod> {
         let req = self.add_payment_method_request(&request)?;
-        self.send(req).await?.json()
+        self.send_hiding(req, &[request.token.expose_secret()])
+            .await?
+            .json()
     }
 
     /// Removes a method and returns CarePortals' answer as sent (`{success}`), including a

@@ -404,3 +404,32 @@ async fn conformance_suite_sends_nothing() {
         ]
     );
 }
+
+/// A vendor that echoes the token it was sent (as Stripe's "No such PaymentMethod: 'pm_…'"
+/// does) must not carry it into the error.
+#[tokio::test]
+async fn an_echoed_token_is_hidden_from_errors() {
+    let sandbox = patientpay_sandbox::Sandbox::start().await.unwrap();
+    sandbox.inject(
+        patientpay_sandbox::Fault::on("POST", "/v2/users/payment-methods").status_body(
+            400,
+            "application/json",
+            r#"{"statusCode":400,"message":"No such PaymentMethod: 'pm_SECRET_echo_42'"}"#,
+        ),
+    );
+    let provider = patientpay_careportals::CarePortalsBuilder::new()
+        .with_token(patientpay_sandbox::credentials::CAREPORTALS_TOKEN)
+        .with_origin(patientpay_sandbox::credentials::CAREPORTALS_ORIGIN)
+        .with_base_url(sandbox.base_url())
+        .build()
+        .unwrap();
+    let err = patientpay_core::PaymentProvider::add_payment_method(
+        &provider,
+        patientpay_core::AddPaymentMethod::new("pm_SECRET_echo_42"),
+    )
+    .await
+    .unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains("pm_SECRET_echo_42"), "{text}");
+    assert!(text.contains("No such PaymentMethod"), "{text}");
+}

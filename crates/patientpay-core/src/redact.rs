@@ -70,6 +70,35 @@ pub fn scrub_vendor_message(message: &str) -> String {
     scrub_digit_runs(&out.join(" "))
 }
 
+/// Replaces every ASCII-case-insensitive occurrence of each of `values` (the request's own
+/// secrets and personal values) in `text` by `<redacted>`: a vendor that echoes what it was
+/// sent ("No such PaymentMethod: 'pm_…'", "Rivera does not match") must not carry it into an
+/// error or a log. Empty values are ignored.
+///
+/// ```
+/// use patientpay_core::redact::hide_values;
+/// assert_eq!(hide_values("No patient RIVERA born 1985-04-12", &["Rivera", "1985-04-12"]),
+///            "No patient <redacted> born <redacted>");
+/// ```
+pub fn hide_values(text: &str, values: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for needle in values.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let lower = out.to_ascii_lowercase();
+        let target = needle.to_ascii_lowercase();
+        let mut result = String::with_capacity(out.len());
+        let mut last = 0;
+        for (start, _) in lower.match_indices(&target) {
+            // ASCII lowering keeps byte offsets, so they index `out` too.
+            result.push_str(&out[last..start]);
+            result.push_str(REDACTED);
+            last = start + target.len();
+        }
+        result.push_str(&out[last..]);
+        out = result;
+    }
+    out
+}
+
 fn is_email_like(word: &str) -> bool {
     let w = word.trim_matches(|c: char| {
         matches!(

@@ -33,24 +33,9 @@ pub(crate) fn vendor_error_hiding(resp: &VendorResponse, phi: &[&str]) -> Error 
     resp.error(message.map(|m| hide(&m, phi)))
 }
 
-/// Replaces every ASCII-case-insensitive occurrence of each needle of `needles`.
+/// Core's [`patientpay_core::redact::hide_values`].
 pub(crate) fn hide(text: &str, needles: &[&str]) -> String {
-    let mut out = text.to_owned();
-    for needle in needles.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        let lower = out.to_ascii_lowercase();
-        let target = needle.to_ascii_lowercase();
-        let mut result = String::with_capacity(out.len());
-        let mut last = 0;
-        for (start, _) in lower.match_indices(&target) {
-            // ASCII lowering keeps byte offsets, so they index `out` too.
-            result.push_str(&out[last..start]);
-            result.push_str(patientpay_core::redact::REDACTED);
-            last = start + target.len();
-        }
-        result.push_str(&out[last..]);
-        out = result;
-    }
-    out
+    patientpay_core::redact::hide_values(text, needles)
 }
 
 /// The message of a FastAPI error body, if it has one of FastAPI's shapes.
