@@ -78,7 +78,8 @@ macro_rules! open_enum {
 
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+                // `pad` honours width and alignment (`{:<12}`).
+                f.pad(self.as_str())
             }
         }
 
