@@ -14,6 +14,7 @@ use std::fmt;
 
 use patientpay_core::redact::{Redacted, redact_opt};
 use secrecy::{ExposeSecret, SecretString};
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 patientpay_core::open_enum! {
@@ -138,20 +139,58 @@ patientpay_core::open_enum! {
 
 /// Accepts a number (as Stripe sends `exp_month`) or a numeric string (as CarePortals'
 /// docs show it); anything else (a bad string, `null`, another type) becomes `None` rather
-/// than failing the whole list.
+/// than failing the whole list. Visits the value in place: no `serde_json::Value` and no
+/// `String` is built for it.
 fn number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
-    let value = Option::<serde_json::Value>::deserialize(d)?;
-    Ok(match value {
-        Some(serde_json::Value::Number(n)) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
-        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    })
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<u16>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number or a numeric string")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(u16::try_from(v).ok())
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(u16::try_from(v).ok())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(v.trim().parse().ok())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map
+                .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
 }
 
 /// A saved payment method as CarePortals lists it: a Stripe `PaymentMethod` plus
 /// CarePortals' top-level `last4` and `exp`, or an NMI method with only `id`, `type`,
 /// `last4` and `exp`.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethod {
     /// Stripe `pm_…` id, or the NMI method's id.
@@ -215,6 +254,181 @@ pub struct PaymentMethod {
     /// `radar_options`, fields Stripe adds later). Keys only in `Debug`.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Hand-written rather than derived: `#[serde(flatten)]` makes serde buffer the whole
+/// object into its internal `Content` tree and deserialize every field a second time from
+/// it (about 2.5× the cost of the list call's parse, see docs/performance.md). This visits
+/// each key once: a modelled key is read into its typed field, any other key into
+/// [`PaymentMethod::other`] — the same result as the derived version.
+impl<'de> Deserialize<'de> for PaymentMethod {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(PaymentMethodVisitor)
+    }
+}
+
+/// The keys [`PaymentMethod`] models; anything else goes to `other`.
+enum PmField {
+    Id,
+    Object,
+    Type,
+    Last4,
+    Exp,
+    AllowRedisplay,
+    BillingDetails,
+    Card,
+    UsBankAccount,
+    SepaDebit,
+    BacsDebit,
+    AuBecsDebit,
+    AcssDebit,
+    Link,
+    Cashapp,
+    Created,
+    Customer,
+    Livemode,
+    Metadata,
+    Other(String),
+}
+
+impl PmField {
+    fn from_key(key: &str) -> Option<PmField> {
+        Some(match key {
+            "id" => PmField::Id,
+            "object" => PmField::Object,
+            "type" => PmField::Type,
+            "last4" => PmField::Last4,
+            "exp" => PmField::Exp,
+            "allow_redisplay" => PmField::AllowRedisplay,
+            "billing_details" => PmField::BillingDetails,
+            "card" => PmField::Card,
+            "us_bank_account" => PmField::UsBankAccount,
+            "sepa_debit" => PmField::SepaDebit,
+            "bacs_debit" => PmField::BacsDebit,
+            "au_becs_debit" => PmField::AuBecsDebit,
+            "acss_debit" => PmField::AcssDebit,
+            "link" => PmField::Link,
+            "cashapp" => PmField::Cashapp,
+            "created" => PmField::Created,
+            "customer" => PmField::Customer,
+            "livemode" => PmField::Livemode,
+            "metadata" => PmField::Metadata,
+            _ => return None,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for PmField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = PmField;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PmField, E> {
+                Ok(PmField::from_key(v).unwrap_or_else(|| PmField::Other(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<PmField, E> {
+                Ok(PmField::from_key(&v).unwrap_or(PmField::Other(v)))
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+struct PaymentMethodVisitor;
+
+impl<'de> Visitor<'de> for PaymentMethodVisitor {
+    type Value = PaymentMethod;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a payment method object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<PaymentMethod, A::Error> {
+        /// Reads a modelled field once; a repeated key is an error, as with the derive.
+        fn once<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(
+            map: &mut A,
+            slot: &mut Option<T>,
+            name: &'static str,
+        ) -> Result<(), A::Error> {
+            if slot.is_some() {
+                return Err(de::Error::duplicate_field(name));
+            }
+            *slot = Some(map.next_value()?);
+            Ok(())
+        }
+        let mut id = None;
+        let mut object = None;
+        let mut kind = None;
+        let mut last4 = None;
+        let mut exp = None;
+        let mut allow_redisplay = None;
+        let mut billing_details = None;
+        let mut card = None;
+        let mut us_bank_account = None;
+        let mut sepa_debit = None;
+        let mut bacs_debit = None;
+        let mut au_becs_debit = None;
+        let mut acss_debit = None;
+        let mut link = None;
+        let mut cashapp = None;
+        let mut created = None;
+        let mut customer = None;
+        let mut livemode = None;
+        let mut metadata = None;
+        let mut other = serde_json::Map::new();
+        while let Some(key) = map.next_key::<PmField>()? {
+            match key {
+                PmField::Id => once(&mut map, &mut id, "id")?,
+                PmField::Object => once(&mut map, &mut object, "object")?,
+                PmField::Type => once(&mut map, &mut kind, "type")?,
+                PmField::Last4 => once(&mut map, &mut last4, "last4")?,
+                PmField::Exp => once(&mut map, &mut exp, "exp")?,
+                PmField::AllowRedisplay => once(&mut map, &mut allow_redisplay, "allow_redisplay")?,
+                PmField::BillingDetails => once(&mut map, &mut billing_details, "billing_details")?,
+                PmField::Card => once(&mut map, &mut card, "card")?,
+                PmField::UsBankAccount => once(&mut map, &mut us_bank_account, "us_bank_account")?,
+                PmField::SepaDebit => once(&mut map, &mut sepa_debit, "sepa_debit")?,
+                PmField::BacsDebit => once(&mut map, &mut bacs_debit, "bacs_debit")?,
+                PmField::AuBecsDebit => once(&mut map, &mut au_becs_debit, "au_becs_debit")?,
+                PmField::AcssDebit => once(&mut map, &mut acss_debit, "acss_debit")?,
+                PmField::Link => once(&mut map, &mut link, "link")?,
+                PmField::Cashapp => once(&mut map, &mut cashapp, "cashapp")?,
+                PmField::Created => once(&mut map, &mut created, "created")?,
+                PmField::Customer => once(&mut map, &mut customer, "customer")?,
+                PmField::Livemode => once(&mut map, &mut livemode, "livemode")?,
+                PmField::Metadata => once(&mut map, &mut metadata, "metadata")?,
+                PmField::Other(name) => {
+                    let value: serde_json::Value = map.next_value()?;
+                    other.insert(name, value);
+                }
+            }
+        }
+        Ok(PaymentMethod {
+            id: id.flatten(),
+            object: object.flatten(),
+            kind: kind.ok_or_else(|| de::Error::missing_field("type"))?,
+            last4: last4.flatten(),
+            exp: exp.flatten(),
+            allow_redisplay: allow_redisplay.flatten(),
+            billing_details: billing_details.flatten(),
+            card: card.flatten(),
+            us_bank_account: us_bank_account.flatten(),
+            sepa_debit: sepa_debit.flatten(),
+            bacs_debit: bacs_debit.flatten(),
+            au_becs_debit: au_becs_debit.flatten(),
+            acss_debit: acss_debit.flatten(),
+            link: link.flatten(),
+            cashapp: cashapp.flatten(),
+            created: created.flatten(),
+            customer: customer.flatten(),
+            livemode: livemode.flatten(),
+            metadata: metadata.flatten(),
+            other,
+        })
+    }
 }
 
 impl PaymentMethod {

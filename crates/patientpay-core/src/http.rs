@@ -522,15 +522,15 @@ impl VendorResponse {
 
     /// `true` when the content type says JSON (`application/json`, `…+json`).
     pub fn is_json(&self) -> bool {
-        self.content_type()
-            .is_some_and(|ct| ct.starts_with("application/json") || ct.contains("+json"))
+        self.content_type().is_some_and(content_type_is_json)
     }
 
-    fn content_type(&self) -> Option<String> {
+    /// The trimmed `Content-Type`, as sent (compare it case-insensitively).
+    fn content_type(&self) -> Option<&str> {
         self.headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|s| s.trim().to_ascii_lowercase())
+            .map(str::trim)
     }
 
     /// Decodes a success body into `T`: the content type must be JSON (or absent), the body
@@ -540,7 +540,7 @@ impl VendorResponse {
     /// [`Error::Decode`] saying what and where, never the body's content.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
         if let Some(ct) = self.content_type()
-            && !(ct.starts_with("application/json") || ct.contains("+json"))
+            && !content_type_is_json(ct)
         {
             let ct: String = ct
                 .split(';')
@@ -548,7 +548,8 @@ impl VendorResponse {
                 .unwrap_or("")
                 .chars()
                 .take(64)
-                .collect();
+                .collect::<String>()
+                .to_ascii_lowercase();
             return Err(
                 self.decode_error(format!("expected a JSON response, got content-type {ct}"))
             );
@@ -564,7 +565,10 @@ impl VendorResponse {
     /// A short text body (first line, at most 300 characters) for vendors that answer
     /// errors as text; `None` for HTML pages, binary or empty bodies.
     pub fn text_message(&self) -> Option<String> {
-        if self.content_type().is_some_and(|ct| ct.contains("html")) {
+        if self
+            .content_type()
+            .is_some_and(|ct| contains_ignore_ascii_case(ct, "html"))
+        {
             return None;
         }
         let text = std::str::from_utf8(&self.body).ok()?.trim();
@@ -599,8 +603,26 @@ impl VendorResponse {
     }
 }
 
+fn content_type_is_json(ct: &str) -> bool {
+    ct.get(..16)
+        .is_some_and(|p| p.eq_ignore_ascii_case("application/json"))
+        || contains_ignore_ascii_case(ct, "+json")
+}
+
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// Decodes JSON into `T`. On failure, says where and what kind of problem, never the
 /// offending value (it may be PHI).
+///
+/// The body is checked as UTF-8 once, then parsed from `&str`: `serde_json::from_slice`
+/// would validate every string and key again as it meets it, which is a seventh of the
+/// parse time of a large answer (see docs/performance.md). Invalid UTF-8 is reported as
+/// malformed JSON, as `from_slice` would.
 ///
 /// # Errors
 /// A one-line description of the problem.
@@ -608,7 +630,11 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, S
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err("empty response body".to_owned());
     }
-    match serde_json::from_slice::<T>(body) {
+    let parsed = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str::<T>(text),
+        Err(_) => serde_json::from_slice::<T>(body),
+    };
+    match parsed {
         Ok(v) => Ok(v),
         Err(_) => {
             // Slow path only on failure: re-run with path tracking to say where.
@@ -791,6 +817,11 @@ impl HttpClient {
                     maybe_sent: true,
                 }),
             };
+        if span.is_disabled() {
+            // Tracing off (or this level filtered out): nothing to record, and the request
+            // id lookup below allocates.
+            return result;
+        }
         span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(resp) => {

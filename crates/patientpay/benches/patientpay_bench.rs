@@ -165,7 +165,7 @@ async fn sdk_vs_raw(
     let (mut sdk_rounds, mut raw_rounds, mut sdk_lat, mut raw_lat) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for round in 0..rounds {
-        for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
+        for side in if round.is_multiple_of(2) { [0, 1] } else { [1, 0] } {
             let started = Instant::now();
             let mut tasks = Vec::with_capacity(concurrency);
             for _ in 0..concurrency {
@@ -228,7 +228,7 @@ fn large_verify_body(charges: usize) -> Vec<u8> {
             "bankedQuantity": null, "bankedItemId": null, "issuedDiscountId": null, "soldByProviderId": "prov_1",
             "taxAmount": 0, "pricingId": null, "shipmentIds": [],
             "item": {"name": "Botox", "price": 4500, "id": format!("item_{j}"), "brandName": "Allergan", "description": null,
-                     "category": "Injectables", "unit": if j % 2 == 0 { "UNITS" } else { "VIALS" }, "isPhysical": true, "isArchived": false,
+                     "category": "Injectables", "unit": if j.is_multiple_of(2) { "UNITS" } else { "VIALS" }, "isPhysical": true, "isArchived": false,
                      "internalNotes": null, "taxable": false, "sortOrder": 1, "allowCustomPricing": false, "type": "SERVICE"},
             "locationId": "loc_1", "locationName": "Main clinic", "saleDate": "2023-11-07T05:31:56Z"
         })
@@ -259,7 +259,7 @@ fn large_verify_body(charges: usize) -> Vec<u8> {
                 "adjustments": (0..2).map(|k| adjustment(c, k)).collect::<Vec<_>>(),
                 "payments": (0..2).map(|k| payment(c, k)).collect::<Vec<_>>(),
                 "id": format!("ch_{c:06}"), "patient": patient(1), "total": 10000, "description": "Treatment",
-                "status": if c % 3 == 0 { "PAID" } else { "OUTSTANDING" }, "discountAmount": 0, "discountPercentage": 0.0,
+                "status": if c.is_multiple_of(3) { "PAID" } else { "OUTSTANDING" }, "discountAmount": 0, "discountPercentage": 0.0,
                 "externalId": null, "externalCreatedDate": null, "ruleSetId": null, "createdDate": "2023-11-07T05:31:56Z",
                 "creatorId": "prov_1", "tips": [{"chargeId": format!("ch_{c:06}"), "amount": 200, "providerId": "prov_1", "id": "tip_1", "provider": null}],
                 "locationId": "loc_1", "eventId": null, "memberId": null, "comment": null, "meta": {}, "merchantAccountId": null
@@ -270,39 +270,67 @@ fn large_verify_body(charges: usize) -> Vec<u8> {
         .expect("json")
 }
 
-fn typed_vs_value(body: &[u8], iterations: usize) -> (Vec<f64>, Vec<f64>) {
-    let typed = |b: &[u8]| {
-        let v: patientpay::decoda::wire::PaymentLinkDetails =
-            serde_json::from_slice(b).expect("typed parse");
-        std::hint::black_box(v);
-    };
-    let value = |b: &[u8]| {
-        let v: serde_json::Value = serde_json::from_slice(b).expect("value parse");
-        std::hint::black_box(v);
+/// The SDK's own path from bytes to the typed model: `VendorResponse::json` (content-type
+/// check, then `decode_json`: one UTF-8 check and a `&str` parse), on a response whose body
+/// is already in memory, as it is after `HttpClient::execute`.
+fn typed_parse(resp: &patientpay::http::VendorResponse) {
+    let v: patientpay::decoda::wire::PaymentLinkDetails = resp.json().expect("typed parse");
+    std::hint::black_box(v);
+}
+
+fn verify_response(b: &[u8]) -> patientpay::http::VendorResponse {
+    patientpay::http::VendorResponse::from_parts(
+        "decoda",
+        patientpay::Operation::VerifyPatientBalance,
+        200,
+        json_headers(),
+        Bytes::copy_from_slice(b),
+    )
+}
+
+fn json_headers() -> hyper::HeaderMap {
+    let mut h = hyper::HeaderMap::new();
+    h.insert("content-type", "application/json".parse().expect("static"));
+    h
+}
+
+/// The baseline: `serde_json::from_slice::<serde_json::Value>`.
+fn value_parse(b: &[u8]) {
+    let v: serde_json::Value = serde_json::from_slice(b).expect("value parse");
+    std::hint::black_box(v);
+}
+
+/// The same typed models through plain `serde_json::from_slice` (for reference: what a
+/// caller bypassing the SDK's decoder would get).
+fn typed_from_slice(b: &[u8]) {
+    let v: patientpay::decoda::wire::PaymentLinkDetails =
+        serde_json::from_slice(b).expect("typed parse");
+    std::hint::black_box(v);
+}
+
+/// Interleaves the three parsers (rotating which goes first) and returns each one's times.
+fn typed_vs_value(body: &[u8], iterations: usize) -> [Vec<f64>; 3] {
+    let resp = verify_response(body);
+    let run = |side: usize| match side {
+        0 => typed_parse(&resp),
+        1 => value_parse(body),
+        _ => typed_from_slice(body),
     };
     for _ in 0..5 {
-        typed(body);
-        value(body);
-    }
-    let (mut t, mut v) = (Vec::new(), Vec::new());
-    for i in 0..iterations {
-        let order: [bool; 2] = if i % 2 == 0 {
-            [true, false]
-        } else {
-            [false, true]
-        };
-        for is_typed in order {
-            let started = Instant::now();
-            if is_typed {
-                typed(body)
-            } else {
-                value(body)
-            }
-            let e = started.elapsed().as_secs_f64();
-            if is_typed { t.push(e) } else { v.push(e) }
+        for side in 0..3 {
+            run(side);
         }
     }
-    (t, v)
+    let mut out: [Vec<f64>; 3] = Default::default();
+    for i in 0..iterations {
+        for k in 0..3 {
+            let side = (i + k) % 3;
+            let started = Instant::now();
+            run(side);
+            out[side].push(started.elapsed().as_secs_f64());
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -346,12 +374,175 @@ async fn throughput(
     (lats.len() as f64 / started.elapsed().as_secs_f64(), lats)
 }
 
+/// `PATIENTPAY_BENCH_PROFILE=sdk|raw|typed|value` runs one side alone for a few seconds,
+/// for `perf record` (see docs/performance.md); no figures are printed.
+async fn profile_one_side(side: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    match side {
+        "sdk" | "raw" => {
+            let addr = fixed_server(careportals_list_body()).await;
+            let base = format!("http://{addr}");
+            let url = format!("{base}/users/payment-methods");
+            let raw = reqwest::Client::new();
+            let provider: Arc<dyn PaymentProvider> = Arc::new(
+                CarePortalsBuilder::new()
+                    .with_token("bench-jwt")
+                    .with_origin("https://demo.portals.care")
+                    .with_base_url(&base)
+                    .with_http_client(HttpClient::default())
+                    .build()
+                    .expect("provider"),
+            );
+            while Instant::now() < deadline {
+                if side == "sdk" {
+                    sdk_call(provider.as_ref()).await;
+                } else {
+                    raw_call(&raw, &url).await;
+                }
+            }
+        }
+        "typed" | "value" => {
+            let body = large_verify_body(260);
+            let resp = verify_response(&body);
+            while Instant::now() < deadline {
+                if side == "typed" {
+                    typed_parse(&resp);
+                } else {
+                    value_parse(&body);
+                }
+            }
+        }
+        "breakdown" => {
+            let addr = fixed_server(careportals_list_body()).await;
+            let base = format!("http://{addr}");
+            let url = format!("{base}/users/payment-methods");
+            let raw = reqwest::Client::new();
+            let cp = CarePortalsBuilder::new()
+                .with_token("bench-jwt")
+                .with_origin("https://demo.portals.care")
+                .with_base_url(&base)
+                .with_http_client(HttpClient::default())
+                .build()
+                .expect("provider");
+            let body = careportals_list_body();
+            let n = 2000;
+            let mut t = [0.0f64; 10];
+            let cfg_client = reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent("patientpay/0.1.0")
+                .pool_idle_timeout(Duration::from_secs(60))
+                .build()
+                .unwrap();
+            for _ in 0..n {
+                let s = Instant::now();
+                let req = cp
+                    .list_payment_methods_request(&ListPaymentMethods::new())
+                    .unwrap();
+                t[0] += s.elapsed().as_secs_f64();
+                let s = Instant::now();
+                let resp = cp.http_client().execute(req).await.unwrap();
+                t[1] += s.elapsed().as_secs_f64();
+                let s = Instant::now();
+                let wire: Vec<patientpay::careportals::wire::PaymentMethod> = resp.json().unwrap();
+                t[2] += s.elapsed().as_secs_f64();
+                std::hint::black_box(wire);
+                let s = Instant::now();
+                let hand: Vec<HandMethod> = serde_json::from_slice(&body).unwrap();
+                t[3] += s.elapsed().as_secs_f64();
+                std::hint::black_box(hand);
+                let s = Instant::now();
+                let r = raw
+                    .get(&url)
+                    .header("authorization", "Bearer bench-jwt")
+                    .header("accept", "application/json")
+                    .header("origin", "https://demo.portals.care")
+                    .send()
+                    .await
+                    .unwrap();
+                let b = r.bytes().await.unwrap();
+                t[4] += s.elapsed().as_secs_f64();
+                std::hint::black_box(b);
+                let s = Instant::now();
+                sdk_call(&cp).await;
+                t[5] += s.elapsed().as_secs_f64();
+                let s = Instant::now();
+                raw_call(&raw, &url).await;
+                t[6] += s.elapsed().as_secs_f64();
+                let s = Instant::now();
+                let r = raw
+                    .get(&url)
+                    .header("authorization", "Bearer bench-jwt")
+                    .header("accept", "application/json")
+                    .header("origin", "https://demo.portals.care")
+                    .timeout(Duration::from_secs(30))
+                    .send()
+                    .await
+                    .unwrap();
+                let b = r.bytes().await.unwrap();
+                t[7] += s.elapsed().as_secs_f64();
+                std::hint::black_box(b);
+                let s = Instant::now();
+                let b = tokio::time::timeout(Duration::from_secs(30), async {
+                    let r = raw
+                        .get(&url)
+                        .header("authorization", "Bearer bench-jwt")
+                        .header("accept", "application/json")
+                        .header("origin", "https://demo.portals.care")
+                        .send()
+                        .await
+                        .unwrap();
+                    r.bytes().await.unwrap()
+                })
+                .await
+                .unwrap();
+                t[8] += s.elapsed().as_secs_f64();
+                std::hint::black_box(b);
+                let s = Instant::now();
+                let r = cfg_client
+                    .get(&url)
+                    .header("authorization", "Bearer bench-jwt")
+                    .header("accept", "application/json")
+                    .header("origin", "https://demo.portals.care")
+                    .send()
+                    .await
+                    .unwrap();
+                let b = r.bytes().await.unwrap();
+                t[9] += s.elapsed().as_secs_f64();
+                std::hint::black_box(b);
+            }
+            for (name, v) in [
+                "build request",
+                "execute",
+                "wire parse",
+                "hand parse",
+                "raw send+bytes",
+                "sdk call",
+                "raw call",
+                "raw +reqwest timeout",
+                "raw in tokio timeout",
+                "raw sdk-config client",
+            ]
+            .iter()
+            .zip(t)
+            {
+                println!("{name}: {:.1}µs", v / n as f64 * 1e6);
+            }
+        }
+        other => panic!("PATIENTPAY_BENCH_PROFILE: unknown side {other:?}"),
+    }
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
+    if let Ok(side) = std::env::var("PATIENTPAY_BENCH_PROFILE") {
+        runtime.block_on(profile_one_side(&side));
+        return;
+    }
     runtime.block_on(async {
         println!("patientpay bench{} — medians of interleaved runs", if quick { " (quick)" } else { "" });
 
@@ -375,13 +566,18 @@ fn main() {
 
         // 2. Typed parse vs Value.
         let body = large_verify_body(260);
-        let (typed, value) = typed_vs_value(&body, if quick { 20 } else { 100 });
+        let [typed, value, plain] = typed_vs_value(&body, if quick { 20 } else { 100 });
         let parse_ratio = median(typed.clone()) / median(value.clone());
         println!(
-            "typed_parse_vs_value: body {} KB, 260 charges; typed {:.2} ms, Value {:.2} ms (median)",
+            "typed_parse_vs_value: body {} KB, 260 charges; typed (VendorResponse::json) {:.2} ms, Value (from_slice) {:.2} ms, typed via plain from_slice {:.2} ms (medians)",
             body.len() / 1024,
             median(typed) * 1e3,
-            median(value) * 1e3
+            median(value.clone()) * 1e3,
+            median(plain.clone()) * 1e3,
+        );
+        println!(
+            "typed_parse_vs_value (plain from_slice, for reference): {:.3}",
+            median(plain) / median(value)
         );
 
         // 3. Sandbox vs bare hyper.
@@ -401,8 +597,8 @@ fn main() {
         let secs = Duration::from_millis(if quick { 500 } else { 2000 });
         let (mut bare_rps, mut sbx_rps) = (Vec::new(), Vec::new());
         let (mut bare_lat, mut sbx_lat) = (Vec::new(), Vec::new());
-        for round in 0..if quick { 2 } else { 5 } {
-            for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
+        for round in 0..if quick { 2_usize } else { 5 } {
+            for side in if round.is_multiple_of(2) { [0, 1] } else { [1, 0] } {
                 if side == 0 {
                     let (rps, lat) = throughput(&bare_url, false, 32, secs).await;
                     bare_rps.push(rps);
