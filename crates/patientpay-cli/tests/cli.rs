@@ -817,3 +817,83 @@ async fn a_100_mb_answer_is_refused_with_bounded_memory() {
         peak_kb / 1024
     );
 }
+
+/// `patientpay sandbox` runs in the foreground, prints where it listens and whom it seeds as
+/// JSON, serves any other `patientpay` command given `--base-url`, and stops cleanly on Ctrl-C.
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_command_serves_other_commands_and_stops_on_ctrl_c() {
+    use std::io::{BufRead, BufReader};
+    let mut c = bin();
+    c.args(["sandbox", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let info: Value = tokio::task::spawn_blocking(move || {
+        let mut text = String::new();
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(Ok(line)) = lines.next() {
+            text.push_str(&line);
+            text.push('\n');
+            if line == "}" {
+                break;
+            }
+        }
+        serde_json::from_str(&text).unwrap()
+    })
+    .await
+    .unwrap();
+    let base = info["base_url"].as_str().unwrap().to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{info}");
+    assert_eq!(
+        info["credentials"]["DECODA_TENANT"],
+        credentials::DECODA_TENANT
+    );
+    let patient = &info["decoda_patients"][0];
+    for key in ["patient_id", "last_name", "phone", "dob"] {
+        assert!(patient[key].is_string(), "{key} in {patient}");
+    }
+
+    let mut verify = with_creds(bin());
+    verify
+        .args([
+            "--provider",
+            "decoda",
+            "--base-url",
+            &base,
+            "patients",
+            "verify",
+        ])
+        .args([
+            "--patient-id",
+            patient["patient_id"].as_str().unwrap(),
+            "--last-name",
+            patient["last_name"].as_str().unwrap(),
+            "--phone",
+            patient["phone"].as_str().unwrap(),
+            "--dob",
+            patient["dob"].as_str().unwrap(),
+        ]);
+    let o = run(verify).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout_json(&o)["payment_link"].is_string());
+
+    let pid = child.id().to_string();
+    let killed = run({
+        let mut k = Command::new("kill");
+        k.args(["-INT", &pid]);
+        k
+    })
+    .await;
+    assert!(killed.status.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a clean stop on Ctrl-C: {}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("stopping"), "{}", stderr(&out));
+}
