@@ -82,86 +82,223 @@ fn valid_year(y: u16) -> Option<u16> {
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
+    non_empty_str(s.as_deref())
+}
+
+fn non_empty_str(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
 }
 
-/// The last four digits: CarePortals' top-level `last4`, else the type's own object.
-fn last4_of(pm: &wire::PaymentMethod) -> Option<String> {
-    non_empty(&pm.last4)
-        .or_else(|| pm.card.as_ref().and_then(|c| non_empty(&c.last4)))
-        .or_else(|| {
-            [
-                &pm.us_bank_account,
-                &pm.sepa_debit,
-                &pm.bacs_debit,
-                &pm.au_becs_debit,
-                &pm.acss_debit,
-            ]
-            .into_iter()
-            .flatten()
-            .find_map(|b| non_empty(&b.last4))
-        })
-        .or_else(|| {
-            pm.other
-                .get(pm.kind.as_str())
-                .and_then(|o| o.get("last4"))
-                .and_then(|v| v.as_str())
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        })
+/// What the unified form is made of, read from either model of a listed method: the full
+/// [`wire::PaymentMethod`] (`list_payment_methods_raw`) or the borrowed
+/// [`wire::ListedMethod`] (`list_payment_methods`). One mapping serves both, so they
+/// cannot drift apart.
+pub(crate) trait Listed {
+    fn id(&self) -> Option<&str>;
+    fn object(&self) -> Option<&str>;
+    fn kind(&self) -> &wire::PaymentMethodType;
+    fn last4(&self) -> Option<&str>;
+    fn exp(&self) -> Option<&str>;
+    /// `card.brand`, `card.exp_month`, `card.exp_year`, `card.last4`; `None` without a card.
+    fn card(&self) -> Option<CardParts<'_>>;
+    /// The bank-debit objects' `last4`, in the order `us_bank_account`, `sepa_debit`,
+    /// `bacs_debit`, `au_becs_debit`, `acss_debit` (`None` for an absent object).
+    fn bank_last4s(&self) -> [Option<Option<&str>>; 5];
+    /// `last4` of the unmodelled object named like the type.
+    fn type_object_last4(&self) -> Option<&str>;
+    fn billing(&self) -> Option<BillingParts<'_>>;
 }
 
-fn billing_details(b: &wire::BillingDetails) -> Option<BillingDetails> {
-    let address = b.address.as_ref().and_then(|a| {
-        let mut out = PartialAddress::default();
-        out.line1 = non_empty(&a.line1);
-        out.line2 = non_empty(&a.line2);
-        out.city = non_empty(&a.city);
-        out.state = non_empty(&a.state);
-        out.postal_code = non_empty(&a.postal_code);
-        out.country = non_empty(&a.country);
-        (out != PartialAddress::default()).then_some(out)
-    });
+pub(crate) struct CardParts<'a> {
+    brand: Option<&'a wire::CardBrand>,
+    exp_month: Option<u16>,
+    exp_year: Option<u16>,
+    last4: Option<&'a str>,
+}
+
+pub(crate) struct BillingParts<'a> {
+    name: Option<&'a str>,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    /// line1, line2, city, state, postal_code, country.
+    address: Option<[Option<&'a str>; 6]>,
+}
+
+impl Listed for wire::PaymentMethod {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn object(&self) -> Option<&str> {
+        self.object.as_deref()
+    }
+    fn kind(&self) -> &wire::PaymentMethodType {
+        &self.kind
+    }
+    fn last4(&self) -> Option<&str> {
+        self.last4.as_deref()
+    }
+    fn exp(&self) -> Option<&str> {
+        self.exp.as_deref()
+    }
+    fn card(&self) -> Option<CardParts<'_>> {
+        self.card.as_ref().map(|c| CardParts {
+            brand: c.brand.as_ref(),
+            exp_month: c.exp_month,
+            exp_year: c.exp_year,
+            last4: c.last4.as_deref(),
+        })
+    }
+    fn bank_last4s(&self) -> [Option<Option<&str>>; 5] {
+        [
+            &self.us_bank_account,
+            &self.sepa_debit,
+            &self.bacs_debit,
+            &self.au_becs_debit,
+            &self.acss_debit,
+        ]
+        .map(|b| b.as_ref().map(|b| b.last4.as_deref()))
+    }
+    fn type_object_last4(&self) -> Option<&str> {
+        self.other
+            .get(self.kind.as_str())
+            .and_then(|o| o.get("last4"))
+            .and_then(|v| v.as_str())
+    }
+    fn billing(&self) -> Option<BillingParts<'_>> {
+        self.billing_details.as_ref().map(|b| BillingParts {
+            name: b.name.as_deref(),
+            email: b.email.as_deref(),
+            phone: b.phone.as_deref(),
+            address: b.address.as_ref().map(|a| {
+                [
+                    a.line1.as_deref(),
+                    a.line2.as_deref(),
+                    a.city.as_deref(),
+                    a.state.as_deref(),
+                    a.postal_code.as_deref(),
+                    a.country.as_deref(),
+                ]
+            }),
+        })
+    }
+}
+
+fn text<'a>(t: &'a Option<wire::Text<'_>>) -> Option<&'a str> {
+    t.as_ref().map(|t| t.0.as_ref())
+}
+
+impl Listed for wire::ListedMethod<'_> {
+    fn id(&self) -> Option<&str> {
+        text(&self.id)
+    }
+    fn object(&self) -> Option<&str> {
+        text(&self.object)
+    }
+    fn kind(&self) -> &wire::PaymentMethodType {
+        &self.kind
+    }
+    fn last4(&self) -> Option<&str> {
+        text(&self.last4)
+    }
+    fn exp(&self) -> Option<&str> {
+        text(&self.exp)
+    }
+    fn card(&self) -> Option<CardParts<'_>> {
+        self.card.as_ref().map(|c| CardParts {
+            brand: c.brand.as_ref(),
+            exp_month: c.exp_month,
+            exp_year: c.exp_year,
+            last4: text(&c.last4),
+        })
+    }
+    fn bank_last4s(&self) -> [Option<Option<&str>>; 5] {
+        [0, 1, 2, 3, 4].map(|i| self.banks[i].as_ref().map(|b| text(&b.last4)))
+    }
+    fn type_object_last4(&self) -> Option<&str> {
+        wire::ListedMethod::type_object_last4(self)
+    }
+    fn billing(&self) -> Option<BillingParts<'_>> {
+        self.billing_details.as_ref().map(|b| BillingParts {
+            name: text(&b.name),
+            email: text(&b.email),
+            phone: text(&b.phone),
+            address: b.address.as_ref().map(|a| {
+                [
+                    text(&a.line1),
+                    text(&a.line2),
+                    text(&a.city),
+                    text(&a.state),
+                    text(&a.postal_code),
+                    text(&a.country),
+                ]
+            }),
+        })
+    }
+}
+
+/// The last four digits: CarePortals' top-level `last4`, else the type's own object.
+fn last4_of(pm: &impl Listed) -> Option<String> {
+    non_empty_str(pm.last4())
+        .or_else(|| pm.card().and_then(|c| non_empty_str(c.last4)))
+        .or_else(|| {
+            pm.bank_last4s()
+                .into_iter()
+                .flatten()
+                .find_map(non_empty_str)
+        })
+        .or_else(|| non_empty_str(pm.type_object_last4()))
+}
+
+fn billing_details(b: &BillingParts<'_>) -> Option<BillingDetails> {
+    let address = b
+        .address
+        .and_then(|[line1, line2, city, state, postal_code, country]| {
+            let mut out = PartialAddress::default();
+            out.line1 = non_empty_str(line1);
+            out.line2 = non_empty_str(line2);
+            out.city = non_empty_str(city);
+            out.state = non_empty_str(state);
+            out.postal_code = non_empty_str(postal_code);
+            out.country = non_empty_str(country);
+            (out != PartialAddress::default()).then_some(out)
+        });
     let mut out = BillingDetails::default();
-    out.name = non_empty(&b.name);
-    out.email = non_empty(&b.email);
-    out.phone = non_empty(&b.phone);
+    out.name = non_empty_str(b.name);
+    out.email = non_empty_str(b.email);
+    out.phone = non_empty_str(b.phone);
     out.address = address;
     (out != BillingDetails::default()).then_some(out)
 }
 
 /// A listed method in the unified form.
-pub(crate) fn saved_from_listed(pm: &wire::PaymentMethod) -> SavedPaymentMethod {
-    let id = non_empty(&pm.id);
-    let stripe_object = pm.object.as_deref() == Some("payment_method");
+pub(crate) fn saved_from_listed(pm: &impl Listed) -> SavedPaymentMethod {
+    let id = non_empty_str(pm.id());
+    let stripe_object = pm.object() == Some("payment_method");
     let processor = match id.as_deref() {
         _ if stripe_object => Processor::Stripe,
         Some(id) => processor_for_id(id),
         None => Processor::Nmi,
     };
-    let mut out = SavedPaymentMethod::new(kind_for(&pm.kind), processor);
+    let mut out = SavedPaymentMethod::new(kind_for(pm.kind()), processor);
     out.id = id;
-    out.brand = pm
-        .card
+    let card = pm.card();
+    out.brand = card
         .as_ref()
-        .and_then(|c| c.brand.as_ref())
+        .and_then(|c| c.brand)
         .map(|b| CardBrand::from_wire(b.as_str()));
     out.last4 = last4_of(pm);
-    let card_exp = pm
-        .card
+    let card_exp = card
         .as_ref()
         .and_then(|c| Some((valid_month(c.exp_month?)?, valid_year(c.exp_year?)?)));
-    let (exp_month, exp_year) = match card_exp.or_else(|| pm.exp.as_deref().and_then(parse_exp)) {
+    let (exp_month, exp_year) = match card_exp.or_else(|| pm.exp().and_then(parse_exp)) {
         Some((m, y)) => (Some(m), Some(y)),
         None => (None, None),
     };
     out.exp_month = exp_month;
     out.exp_year = exp_year;
-    out.billing_details = pm.billing_details.as_ref().and_then(billing_details);
+    out.billing_details = pm.billing().as_ref().and_then(billing_details);
     out
 }
 
@@ -187,6 +324,67 @@ mod tests {
 
     fn pm(json: &str) -> wire::PaymentMethod {
         serde_json::from_str(json).unwrap()
+    }
+
+    /// The borrowed list view maps to exactly what the full model maps to.
+    fn same_mapping(body: &str) {
+        let full: Vec<wire::PaymentMethod> = serde_json::from_str(body).unwrap();
+        let view: Vec<wire::ListedMethod<'_>> = serde_json::from_str(body).unwrap();
+        assert_eq!(full.len(), view.len());
+        for (f, v) in full.iter().zip(&view) {
+            assert_eq!(saved_from_listed(f), saved_from_listed(v), "{body}");
+        }
+    }
+
+    #[test]
+    fn list_view_maps_like_the_full_model() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("list_") && name.ends_with(".json") {
+                same_mapping(&std::fs::read_to_string(&path).unwrap());
+                checked += 1;
+            }
+        }
+        assert!(checked >= 5, "{checked} list fixtures");
+        for body in [
+            r#"[{"id":"pm_1","type":"paypal","paypal":{"last4":"1111"}}]"#,
+            r#"[{"id":"pm_1","type":"paypal","paypal":{"last4":"1111"},"paypal":{"last4":"2222"}}]"#,
+            r#"[{"id":"pm_1","type":"paypal","paypal":{"last4":7}}]"#,
+            r#"[{"id":"pm_1","type":"paypal","paypal":"x","last4":" "}]"#,
+            r#"[{"id":"pm_1","type":"link","link":{"email":"a@b.c","last4":"1"}}]"#,
+            r#"[{"id":"1","type":"sepa_debit","sepa_debit":{"last4":"3000"},"us_bank_account":null}]"#,
+            r#"[{"id":"1","type":"acss_debit","acss_debit":{"last4":""},"bacs_debit":{"last4":"12"}}]"#,
+            r#"[{"id":"pm_\u0031","type":"card","card":{"brand":"visa","exp_month":"4","exp_year":2029,"last4":"4242"},
+                "billing_details":{"name":"Jane \"J\" Doe","address":{"line1":" ","city":"SF"}}}]"#,
+            r#"[{"id":null,"object":"payment_method","type":"card","card":{"exp_month":13,"exp_year":2029},"exp":"4/2029"}]"#,
+            r#"[{"type":"card","exp":"04/29","billing_details":{}}]"#,
+        ] {
+            same_mapping(body);
+        }
+    }
+
+    #[test]
+    fn list_view_refuses_what_the_full_model_refuses_on_the_fields_it_reads() {
+        for body in [
+            r#"[{"id":"pm_1","type":42}]"#,
+            r#"[{"id":"pm_1"}]"#,
+            r#"[{"id":5,"type":"card"}]"#,
+            r#"[{"id":"a","id":"b","type":"card"}]"#,
+            r#"[{"type":"card","card":{"brand":1}}]"#,
+            r#"[{"type":"card","billing_details":{"name":3}}]"#,
+        ] {
+            assert!(
+                serde_json::from_str::<Vec<wire::PaymentMethod>>(body).is_err(),
+                "{body}"
+            );
+            assert!(
+                serde_json::from_str::<Vec<wire::ListedMethod<'_>>>(body).is_err(),
+                "{body}"
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! enum whose `Unknown(String)` keeps a new value verbatim. Types that may hold PHI (billing
 //! details, Link e-mails, Cash App tags) print `<redacted>` for it in `Debug`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use patientpay_core::redact::{Redacted, redact_opt};
@@ -902,5 +903,306 @@ mod tests {
             assert!(!dbg.contains(phi), "{phi} leaked: {dbg}");
         }
         assert!(dbg.contains("note"), "{dbg}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The list call's borrowed view
+
+/// Text borrowed from the response body when it has no escapes (owned otherwise).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Text<'a>(pub(crate) Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Any JSON value; keeps it only when it is a string (`Value::as_str` semantics).
+struct StrOrIgnored<'a>(Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for StrOrIgnored<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StrOrIgnored<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(StrOrIgnored(Some(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(StrOrIgnored(Some(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(StrOrIgnored(Some(Cow::Owned(v))))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(StrOrIgnored(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(StrOrIgnored(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(StrOrIgnored(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(StrOrIgnored(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(StrOrIgnored(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(StrOrIgnored(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(StrOrIgnored(None))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(StrOrIgnored(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An object's `last4` when it is a string (`value.get("last4").and_then(Value::as_str)`);
+/// `None` for any other value.
+struct Last4Probe<'a>(Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Last4Probe<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Last4Probe<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut last4 = None;
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    if key.0 == "last4" {
+                        // A repeated key: the last one wins, as in a `serde_json::Map`.
+                        last4 = map.next_value::<StrOrIgnored<'de>>()?.0;
+                    } else {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Last4Probe(last4))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Last4Probe(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Last4Probe(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Last4Probe(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Last4Probe(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Last4Probe(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Last4Probe(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Last4Probe(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Last4Probe(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The parts of Stripe's `card` the unified form uses.
+#[derive(Deserialize)]
+pub(crate) struct ListedCard<'a> {
+    #[serde(default)]
+    pub(crate) brand: Option<CardBrand>,
+    #[serde(default, deserialize_with = "number_or_string")]
+    pub(crate) exp_month: Option<u16>,
+    #[serde(default, deserialize_with = "number_or_string")]
+    pub(crate) exp_year: Option<u16>,
+    #[serde(default, borrow)]
+    pub(crate) last4: Option<Text<'a>>,
+}
+
+/// The part of a bank-debit object the unified form uses.
+#[derive(Deserialize)]
+pub(crate) struct ListedBank<'a> {
+    #[serde(default, borrow)]
+    pub(crate) last4: Option<Text<'a>>,
+}
+
+/// Stripe's `billing_details`, borrowed.
+#[derive(Deserialize)]
+pub(crate) struct ListedBilling<'a> {
+    #[serde(default, borrow)]
+    pub(crate) address: Option<ListedAddress<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) email: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) name: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) phone: Option<Text<'a>>,
+}
+
+/// Stripe's address object, borrowed.
+#[derive(Deserialize)]
+pub(crate) struct ListedAddress<'a> {
+    #[serde(default, borrow)]
+    pub(crate) city: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) country: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) line1: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) line2: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) postal_code: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub(crate) state: Option<Text<'a>>,
+}
+
+/// A listed method as [`PaymentProvider::list_payment_methods`] needs it: only the parts
+/// the unified [`SavedPaymentMethod`] is made of, borrowed from the response body, every
+/// other field skipped without being built. It maps to exactly what [`PaymentMethod`] maps
+/// to (`map::tests` checks this on every fixture); [`PaymentMethod`] stays the full,
+/// owned model of the `*_raw` call.
+///
+/// [`PaymentProvider::list_payment_methods`]: patientpay_core::PaymentProvider::list_payment_methods
+/// [`SavedPaymentMethod`]: patientpay_core::SavedPaymentMethod
+pub(crate) struct ListedMethod<'a> {
+    pub(crate) id: Option<Text<'a>>,
+    pub(crate) object: Option<Text<'a>>,
+    pub(crate) kind: PaymentMethodType,
+    pub(crate) last4: Option<Text<'a>>,
+    pub(crate) exp: Option<Text<'a>>,
+    pub(crate) billing_details: Option<ListedBilling<'a>>,
+    pub(crate) card: Option<ListedCard<'a>>,
+    /// `us_bank_account`, `sepa_debit`, `bacs_debit`, `au_becs_debit`, `acss_debit`, in
+    /// that order.
+    pub(crate) banks: [Option<ListedBank<'a>>; 5],
+    /// The `last4` of each object under a key [`PaymentMethod`] does not model (what its
+    /// `other` map would hold), in body order.
+    pub(crate) other_last4: Vec<(Text<'a>, Option<Cow<'a, str>>)>,
+}
+
+impl<'a> ListedMethod<'a> {
+    /// The `last4` of the unmodelled object named like the method's type.
+    pub(crate) fn type_object_last4(&self) -> Option<&str> {
+        let kind = self.kind.as_str();
+        self.other_last4
+            .iter()
+            .rev()
+            .find(|(k, _)| k.0 == kind)
+            .and_then(|(_, v)| v.as_deref())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for ListedMethod<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ListedMethod<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a payment method object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListedMethod<'de>, A::Error> {
+                fn once<'de, A: de::MapAccess<'de>, T: Deserialize<'de>>(
+                    map: &mut A,
+                    slot: &mut Option<T>,
+                    name: &'static str,
+                ) -> Result<(), A::Error> {
+                    if slot.is_some() {
+                        return Err(de::Error::duplicate_field(name));
+                    }
+                    *slot = Some(map.next_value()?);
+                    Ok(())
+                }
+                let (mut id, mut object, mut kind, mut last4, mut exp) =
+                    (None, None, None, None, None);
+                let (mut billing_details, mut card) = (None, None);
+                let mut banks: [Option<Option<ListedBank<'de>>>; 5] = Default::default();
+                let mut other_last4 = Vec::new();
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    match key.0.as_ref() {
+                        "id" => once(&mut map, &mut id, "id")?,
+                        "object" => once(&mut map, &mut object, "object")?,
+                        "type" => once(&mut map, &mut kind, "type")?,
+                        "last4" => once(&mut map, &mut last4, "last4")?,
+                        "exp" => once(&mut map, &mut exp, "exp")?,
+                        "billing_details" => {
+                            once(&mut map, &mut billing_details, "billing_details")?
+                        }
+                        "card" => once(&mut map, &mut card, "card")?,
+                        "us_bank_account" => once(&mut map, &mut banks[0], "us_bank_account")?,
+                        "sepa_debit" => once(&mut map, &mut banks[1], "sepa_debit")?,
+                        "bacs_debit" => once(&mut map, &mut banks[2], "bacs_debit")?,
+                        "au_becs_debit" => once(&mut map, &mut banks[3], "au_becs_debit")?,
+                        "acss_debit" => once(&mut map, &mut banks[4], "acss_debit")?,
+                        // Modelled by `PaymentMethod` (so never in its `other`), unused here.
+                        "allow_redisplay" | "link" | "cashapp" | "created" | "customer"
+                        | "livemode" | "metadata" => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                        _ => {
+                            let probe: Last4Probe<'de> = map.next_value()?;
+                            other_last4.push((key, probe.0));
+                        }
+                    }
+                }
+                Ok(ListedMethod {
+                    id: id.flatten(),
+                    object: object.flatten(),
+                    kind: kind.ok_or_else(|| de::Error::missing_field("type"))?,
+                    last4: last4.flatten(),
+                    exp: exp.flatten(),
+                    billing_details: billing_details.flatten(),
+                    card: card.flatten(),
+                    banks: banks.map(Option::flatten),
+                    other_last4,
+                })
+            }
+        }
+        d.deserialize_map(V)
     }
 }

@@ -29,8 +29,7 @@ use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RET
 use http::{Method, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 use url::Url;
 
@@ -538,7 +537,10 @@ impl VendorResponse {
     ///
     /// # Errors
     /// [`Error::Decode`] saying what and where, never the body's content.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+    ///
+    /// `T` may borrow from the body (`&str`, `Cow<str>` fields): a caller that needs only a
+    /// few fields of a large answer does not have to copy them.
+    pub fn json<'a, T: Deserialize<'a>>(&'a self) -> Result<T> {
         if let Some(ct) = self.content_type()
             && !content_type_is_json(ct)
         {
@@ -626,7 +628,7 @@ fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
 ///
 /// # Errors
 /// A one-line description of the problem.
-pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, String> {
+pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> std::result::Result<T, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err("empty response body".to_owned());
     }
