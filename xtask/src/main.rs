@@ -111,7 +111,13 @@ fn ci() -> Result<(), String> {
     pending_snapshots()?;
 
     // Every example must run green against the embedded sandbox, and so must the demo.
-    for example in ["swap_providers", "careportals_wallet", "decoda_balance", "testing_with_sandbox", "testing_with_mock"] {
+    for example in [
+        "swap_providers",
+        "careportals_wallet",
+        "decoda_balance",
+        "testing_with_sandbox",
+        "testing_with_mock",
+    ] {
         let mut ex = cargo();
         ex.args(["run", "--quiet", "-p", "patientpay", "--example", example]);
         run(&format!("example {example}"), ex)?;
