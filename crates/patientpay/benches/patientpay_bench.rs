@@ -397,24 +397,31 @@ async fn profile_one_side(side: &str) {
                     .build()
                     .expect("provider"),
             );
+            let mut calls = 0_u64;
             while Instant::now() < deadline {
                 if side == "sdk" {
                     sdk_call(provider.as_ref()).await;
                 } else {
                     raw_call(&raw, &url).await;
                 }
+                calls += 1;
             }
+            // For `perf stat`: counters ÷ calls = cost per call, server side included.
+            println!("{side}: {calls} calls");
         }
         "typed" | "value" => {
             let body = large_verify_body(260);
             let resp = verify_response(&body);
+            let mut calls = 0_u64;
             while Instant::now() < deadline {
+                calls += 1;
                 if side == "typed" {
                     typed_parse(&resp);
                 } else {
                     value_parse(&body);
                 }
             }
+            println!("{side}: {calls} parses");
         }
         "breakdown" => breakdown().await,
         other => panic!("PATIENTPAY_BENCH_PROFILE: unknown side {other:?}"),
@@ -466,6 +473,24 @@ async fn breakdown() {
             (sdk - rawt) / n as f64 * 1e6
         ));
     }
+    let cp = CarePortalsBuilder::new()
+        .with_token("bench-jwt")
+        .with_origin("https://demo.portals.care")
+        .with_base_url("http://127.0.0.1:9")
+        .build()
+        .expect("provider");
+    let n = 20_000;
+    let t = Instant::now();
+    for _ in 0..n {
+        let r = cp
+            .list_payment_methods_request(&ListPaymentMethods::new())
+            .expect("request");
+        std::hint::black_box(r);
+    }
+    lines.push(format!(
+        "building the request alone (hot loop): {:.2} µs",
+        t.elapsed().as_secs_f64() / n as f64 * 1e6
+    ));
     let resp = patientpay::http::VendorResponse::from_parts(
         "careportals",
         patientpay::Operation::ListPaymentMethods,
@@ -473,7 +498,6 @@ async fn breakdown() {
         json_headers(),
         body.clone(),
     );
-    let n = 20_000;
     let t = Instant::now();
     for _ in 0..n {
         let v: Vec<patientpay::careportals::wire::PaymentMethod> = resp.json().expect("full");
