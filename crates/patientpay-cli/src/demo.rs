@@ -73,7 +73,8 @@ pub async fn run() -> Result<(), Failure> {
     println!("patientpay demo — embedded sandbox at {base} (no network, no real credentials)\n");
 
     // One shared connection pool for every provider.
-    let http = patientpay::http::HttpClient::default();
+    let http = patientpay::http::HttpClient::new(patientpay::http::HttpConfig::default())
+        .map_err(|e| fail("http client", e))?;
     let providers: Vec<Box<dyn PaymentProvider>> = vec![
         Box::new(
             CarePortalsBuilder::new()
