@@ -900,11 +900,14 @@ impl HttpClient {
     ) -> std::result::Result<VendorResponse, AttemptError> {
         let provider = request.provider;
         let operation = request.operation;
+        // No per-request reqwest timeout: the call's total timeout in `execute` already
+        // bounds every attempt, headers and body, and a second timer per request (reqwest
+        // then also wraps the body in a timed body, polled on every frame) was a measurable
+        // part of the per-call overhead (docs/performance.md).
         let mut builder = self
             .client
             .request(request.method.clone(), request.url.clone())
-            .headers(request.headers.clone())
-            .timeout(remaining.max(Duration::from_millis(1)));
+            .headers(request.headers.clone());
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
