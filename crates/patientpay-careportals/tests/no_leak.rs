@@ -53,6 +53,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buffer {
 async fn no_secret_or_phi_in_traces_debug_or_display() {
     let buffer = Buffer::default();
     let subscriber = tracing_subscriber::fmt()
+        .without_time()
         .with_max_level(tracing::Level::TRACE)
         .with_writer(buffer.clone())
         .with_ansi(false)

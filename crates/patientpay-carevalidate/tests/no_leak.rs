@@ -50,6 +50,7 @@ fn address() -> Address {
 async fn nothing_secret_or_personal_reaches_logs_or_formatting() {
     let buffer = Buffer::default();
     let subscriber = tracing_subscriber::fmt()
+        .without_time()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .with_writer(buffer.clone())
