@@ -928,28 +928,40 @@ impl HttpClient {
         if response.content_length().is_some_and(|len| len > cap) {
             return Err(too_large());
         }
-        let initial = response
-            .content_length()
-            .unwrap_or(8 * 1024)
-            .min(cap)
-            .min(1024 * 1024);
-        let mut buf = BytesMut::with_capacity(initial as usize);
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| classify_reqwest_error(provider, operation, remaining, &e))?
-        {
-            if (buf.len() + chunk.len()) as u64 > cap {
-                return Err(too_large());
-            }
-            buf.extend_from_slice(&chunk);
-        }
+        let read_err =
+            |e: reqwest::Error| classify_reqwest_error(provider, operation, remaining, &e);
+        // Most answers arrive in one frame: keep it as is (no copy) unless a second follows.
+        let body = match response.chunk().await.map_err(read_err)? {
+            None => Bytes::new(),
+            Some(first) if first.len() as u64 > cap => return Err(too_large()),
+            Some(first) => match response.chunk().await.map_err(read_err)? {
+                None => first,
+                Some(second) => {
+                    let initial = response
+                        .content_length()
+                        .unwrap_or(64 * 1024)
+                        .min(cap)
+                        .min(1024 * 1024);
+                    let mut buf = BytesMut::with_capacity(initial as usize);
+                    let mut next = Some(second);
+                    buf.extend_from_slice(&first);
+                    while let Some(chunk) = next {
+                        if (buf.len() + chunk.len()) as u64 > cap {
+                            return Err(too_large());
+                        }
+                        buf.extend_from_slice(&chunk);
+                        next = response.chunk().await.map_err(read_err)?;
+                    }
+                    buf.freeze()
+                }
+            },
+        };
         Ok(VendorResponse {
             provider,
             operation,
             status,
             headers,
-            body: buf.freeze(),
+            body,
             attempts: 1,
         })
     }

@@ -94,7 +94,28 @@ fn careportals_list_body() -> Bytes {
     Bytes::from(serde_json::to_vec(&(0..5).map(one).collect::<Vec<_>>()).expect("json"))
 }
 
-/// What a user would write by hand for the same call.
+/// What a user would write by hand for the same call, reading the same information the
+/// SDK's unified form carries (id, kind, brand, last4, expiry, billing details).
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandAddress {
+    line1: Option<String>,
+    line2: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandBilling {
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    address: Option<HandAddress>,
+}
+
 #[derive(Deserialize)]
 #[allow(dead_code)]
 struct HandCard {
@@ -113,6 +134,7 @@ struct HandMethod {
     card: Option<HandCard>,
     last4: Option<String>,
     exp: Option<String>,
+    billing_details: Option<HandBilling>,
 }
 
 async fn raw_call(client: &reqwest::Client, url: &str) -> usize {
