@@ -57,7 +57,7 @@ fn error_body(resp: &VendorResponse) -> wire::ErrorBody {
 async fn every_sandbox_answer_parses_with_the_wire_types() {
     let sandbox = Sandbox::start().await.unwrap();
     let raw = Raw {
-        http: HttpClient::default(),
+        http: HttpClient::new(patientpay_core::http::HttpConfig::default()).expect("http client"),
         base: BaseUrl::parse(&sandbox.base_url()).unwrap(),
     };
     let me = Some(credentials::CAREPORTALS_TOKEN);

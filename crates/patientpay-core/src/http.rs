@@ -727,17 +727,6 @@ impl fmt::Debug for HttpClient {
     }
 }
 
-impl Default for HttpClient {
-    fn default() -> Self {
-        // Building a default rustls client only fails if the platform's TLS roots are
-        // unusable; fall back to reqwest's own default client then.
-        HttpClient::new(HttpConfig::default()).unwrap_or_else(|_| HttpClient {
-            client: reqwest::Client::new(),
-            config: Arc::new(HttpConfig::default()),
-        })
-    }
-}
-
 /// How one attempt failed before a response arrived.
 enum AttemptError {
     /// Final: no retry can help (size cap).

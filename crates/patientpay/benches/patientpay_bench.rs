@@ -175,7 +175,9 @@ async fn sdk_vs_raw(
             .with_token("bench-jwt")
             .with_origin("https://demo.portals.care")
             .with_base_url(&base)
-            .with_http_client(HttpClient::default())
+            .with_http_client(
+                HttpClient::new(patientpay::http::HttpConfig::default()).expect("http client"),
+            )
             .build()
             .expect("provider"),
     );
@@ -415,7 +417,10 @@ async fn profile_one_side(side: &str) {
                     .with_token("bench-jwt")
                     .with_origin("https://demo.portals.care")
                     .with_base_url(&base)
-                    .with_http_client(HttpClient::default())
+                    .with_http_client(
+                        HttpClient::new(patientpay::http::HttpConfig::default())
+                            .expect("http client"),
+                    )
                     .build()
                     .expect("provider"),
             );
@@ -468,7 +473,9 @@ async fn breakdown() {
             .with_token("bench-jwt")
             .with_origin("https://demo.portals.care")
             .with_base_url(&base)
-            .with_http_client(HttpClient::default())
+            .with_http_client(
+                HttpClient::new(patientpay::http::HttpConfig::default()).expect("http client"),
+            )
             .build()
             .expect("provider");
         for _ in 0..100 {
