@@ -142,3 +142,8 @@ pub mod sandbox {
         }
     }
 }
+
+/// The README's Rust code, compiled as a doc test so the quick start cannot rot.
+#[cfg(all(doctest, feature = "decoda"))]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
