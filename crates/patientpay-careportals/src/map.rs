@@ -32,11 +32,14 @@ pub(crate) fn processor_for_id(id: &str) -> Processor {
 }
 
 /// `true` for a Stripe PaymentMethod id (`pm_…`), which is attached as is and so names the
-/// saved method.
+/// saved method. Stripe's test tokens (`pm_card_visa`, `pm_card_chargeDeclined`…) are not:
+/// each use creates a new PaymentMethod with its own id, which CarePortals' add answer does
+/// not return — list the methods to find it.
 pub(crate) fn is_attachable_stripe_id(token: &str) -> bool {
     token
         .strip_prefix("pm_")
         .is_some_and(|rest| !rest.is_empty())
+        && !token.starts_with("pm_card_")
 }
 
 /// The unified kind of a Stripe/CarePortals method type.
@@ -425,8 +428,15 @@ mod tests {
     #[test]
     fn attachable_ids() {
         assert!(is_attachable_stripe_id("pm_1Rz78FKeCoUxIkZxXhFa0HlF"));
-        assert!(is_attachable_stripe_id("pm_card_visa"));
-        for not in ["pm_", "card_1", "nmi-token", "PM_1"] {
+        // Stripe's test tokens create a new PaymentMethod with its own id on each use.
+        for not in [
+            "pm_",
+            "card_1",
+            "nmi-token",
+            "PM_1",
+            "pm_card_visa",
+            "pm_card_chargeDeclined",
+        ] {
             assert!(!is_attachable_stripe_id(not), "{not}");
         }
     }
@@ -507,10 +517,7 @@ mod tests {
         assert_eq!(s.processor, Processor::Stripe);
         assert_eq!((s.exp_month, s.exp_year), (Some(9), Some(2028)));
         let s = saved_from_added(&added, "pm_card_visa");
-        assert_eq!(
-            (s.id.as_deref(), s.processor),
-            (Some("pm_card_visa"), Processor::Stripe)
-        );
+        assert_eq!((s.id.as_deref(), s.processor), (None, Processor::Stripe));
         let s = saved_from_added(&added, "00000000-000000-000000-000000000000");
         assert_eq!((s.id, s.processor), (None, Processor::Nmi));
         let bad: wire::AddedPaymentMethod =

@@ -126,7 +126,7 @@ async fn every_sandbox_answer_parses_with_the_wire_types() {
     assert!(parse::<Vec<wire::PaymentMethod>>(&r).is_empty());
 
     // Remove: success, then the documented 404.
-    let id = ["v2", "users", "payment-methods", "pm_card_visa"];
+    let id = ["v2", "users", "payment-methods", "pm_1SomeOtherStripeId"];
     let r = raw
         .send(
             Operation::RemovePaymentMethod,

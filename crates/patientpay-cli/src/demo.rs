@@ -116,6 +116,10 @@ pub async fn run() -> Result<(), Failure> {
 
     // CarePortals: save a card, list, remove.
     let n = careportals.name();
+    let before = careportals
+        .list_payment_methods(ListPaymentMethods::new())
+        .await
+        .map_err(|e| fail("careportals list", e))?;
     let added = careportals
         .add_payment_method(AddPaymentMethod::new("pm_card_mastercard"))
         .await
@@ -123,8 +127,8 @@ pub async fn run() -> Result<(), Failure> {
     say(
         n,
         format!(
-            "saved a card: {} •••• {} exp {}/{}",
-            added.brand.as_ref().map(|b| b.as_str()).unwrap_or("card"),
+            "saved a {} ending {} exp {}/{}",
+            added.kind,
             added.last4.as_deref().unwrap_or("????"),
             added.exp_month.map(|m| m.to_string()).unwrap_or_default(),
             added.exp_year.map(|y| y.to_string()).unwrap_or_default(),
@@ -153,9 +157,17 @@ pub async fn run() -> Result<(), Failure> {
                 .join(", ")
         ),
     );
-    if let Some(id) = added.id.clone() {
+    // The add answer carries no id for a Stripe test token (Stripe makes a new
+    // PaymentMethod): the new id is the one the list did not have before.
+    let new_id = added.id.clone().or_else(|| {
+        listed
+            .iter()
+            .filter_map(|m| m.id.clone())
+            .find(|id| !before.iter().any(|b| b.id.as_deref() == Some(id.as_str())))
+    });
+    if let Some(id) = new_id {
         let removed = careportals
-            .remove_payment_method(RemovePaymentMethod::new(id.clone()))
+            .remove_payment_method(RemovePaymentMethod::new(id))
             .await
             .map_err(|e| fail("careportals remove", e))?;
         let after = careportals

@@ -112,6 +112,7 @@ async fn add_test_tokens_then_list_then_remove() {
         "a new patient has an empty wallet"
     );
 
+    let mut amex_id = String::new();
     for (token, brand, last4) in [
         ("pm_card_visa", "visa", "4242"),
         ("pm_card_mastercard", "mastercard", "4444"),
@@ -132,10 +133,13 @@ async fn add_test_tokens_then_list_then_remove() {
             "{exp}"
         );
         let list = api.list(jwt).await;
-        let saved = list
-            .iter()
-            .find(|m| m["id"] == token)
-            .expect("saved under the pm id");
+        // Like Stripe, a test token creates a new PaymentMethod with a fresh id.
+        let saved = list.last().expect("saved");
+        let id = saved["id"].as_str().unwrap();
+        assert!(id.starts_with("pm_sbx") && id != token, "{id}");
+        if token == "pm_card_amex" {
+            amex_id = id.to_owned();
+        }
         assert_eq!(saved["card"]["brand"], brand);
         assert_eq!(saved["card"]["last4"], last4);
         assert!(
@@ -166,30 +170,17 @@ async fn add_test_tokens_then_list_then_remove() {
     assert_ne!(nmi[0]["id"], nmi[1]["id"]);
 
     // Remove: success, gone from the next list, then 404.
-    let (status, _, body) = api
-        .call(
-            Method::DELETE,
-            "/v2/users/payment-methods/pm_card_amex",
-            Some(jwt),
-            None,
-        )
-        .await;
+    let amex_path = format!("/v2/users/payment-methods/{amex_id}");
+    let (status, _, body) = api.call(Method::DELETE, &amex_path, Some(jwt), None).await;
     assert_eq!(status, 200);
     assert_eq!(body, json!({"success": true}));
     assert!(
         !api.list(jwt)
             .await
             .iter()
-            .any(|m| m["id"] == "pm_card_amex")
+            .any(|m| m["id"] == amex_id.as_str())
     );
-    let (status, _, body) = api
-        .call(
-            Method::DELETE,
-            "/v2/users/payment-methods/pm_card_amex",
-            Some(jwt),
-            None,
-        )
-        .await;
+    let (status, _, body) = api.call(Method::DELETE, &amex_path, Some(jwt), None).await;
     assert_eq!(status, 404);
     assert_eq!(
         body,

@@ -39,7 +39,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{name}: {} saved method(s)", methods.len());
     }
 
-    if let Some(id) = card.id {
+    // The add answer has no id for a Stripe test token (Stripe creates a new PaymentMethod):
+    // find the saved card in the list.
+    let saved = alice
+        .list_payment_methods(ListPaymentMethods::new())
+        .await?;
+    let id = card.id.or_else(|| {
+        saved
+            .iter()
+            .find(|m| m.last4 == card.last4)
+            .and_then(|m| m.id.clone())
+    });
+    if let Some(id) = id {
         alice
             .remove_payment_method(RemovePaymentMethod::new(id))
             .await?;

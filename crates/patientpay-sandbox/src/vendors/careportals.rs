@@ -13,8 +13,10 @@
 //! `pm_card_visa` (visa 4242), `pm_card_mastercard` (mastercard 4444), `pm_card_amex`
 //! (amex 0005), `pm_card_chargeDeclined` → 402 "Your card was declined."; any other
 //! `pm_…` is accepted as a generated Visa card; any other token is an NMI payment token and
-//! becomes an NMI-shaped method. A `pm_…` method's id is the token (Stripe attaches the
-//! given PaymentMethod; adding it again is a no-op), an NMI method gets a fresh vault id.
+//! becomes an NMI-shaped method. As with Stripe, each use of a test token (`pm_card_…`)
+//! creates a new PaymentMethod with a fresh `pm_sbx…` id; any other `pm_…` method's id is
+//! the token (Stripe attaches the given PaymentMethod; adding it again is a no-op); an NMI
+//! method gets a fresh vault id. The add answer carries no id, so list to find it.
 //! Errors use CarePortals' NestJS shape `{statusCode, message[, error]}`.
 
 use std::collections::BTreeMap;
@@ -229,8 +231,15 @@ fn stripe_card(state: &mut State, pm_token: &str) -> Result<Value, SandboxRespon
         _ => ("visa", format!("{:04}", 1000 + n % 9000), "credit"),
     };
     let (exp_month, exp_year) = GENERATED_EXP;
+    // Stripe's test tokens (`pm_card_visa`…) create a new PaymentMethod with a new id each
+    // time they are used; a real `pm_…` id is attached as it is.
+    let id = if pm_token.starts_with("pm_card_") {
+        format!("pm_sbx{n:018}")
+    } else {
+        pm_token.to_owned()
+    };
     Ok(json!({
-        "id": pm_token,
+        "id": id,
         "object": "payment_method",
         "allow_redisplay": "unspecified",
         "billing_details": {
@@ -366,6 +375,25 @@ mod tests {
             ),
         )
         .unwrap();
-        assert_eq!(s.wallet("p1").len(), 4, "re-attaching is a no-op");
+        // Like Stripe, a test token creates a new PaymentMethod on each use...
+        assert_eq!(
+            s.wallet("p1").len(),
+            5,
+            "a test token makes a new method each time"
+        );
+        // ...while a real PaymentMethod id already attached changes nothing.
+        for _ in 0..2 {
+            handle(
+                &mut s,
+                &req(
+                    Method::POST,
+                    "/v2/users/payment-methods",
+                    Some("p1"),
+                    r#"{"paymentMethodId":"pm_1RealStripeId"}"#,
+                ),
+            )
+            .unwrap();
+        }
+        assert_eq!(s.wallet("p1").len(), 6, "re-attaching is a no-op");
     }
 }
