@@ -849,7 +849,7 @@ impl HttpClient {
             let remaining = total.saturating_sub(started.elapsed());
             let outcome = self.attempt(request, remaining).await;
             let can_retry = attempt <= policy.max_retries;
-            let wait = match outcome {
+            let (wait, last) = match outcome {
                 Ok(mut resp) => {
                     resp.attempts = attempt;
                     if !can_retry || !status_is_retryable(resp.status, request.retry_safety) {
@@ -857,8 +857,8 @@ impl HttpClient {
                     }
                     match resp.retry_after() {
                         Some(ra) if ra > policy.max_retry_after => return Ok(resp),
-                        Some(ra) => ra,
-                        None => policy.backoff(attempt),
+                        Some(ra) => (ra, Ok(resp)),
+                        None => (policy.backoff(attempt), Ok(resp)),
                     }
                 }
                 Err(AttemptError::Fatal(e)) => return Err(e),
@@ -866,7 +866,7 @@ impl HttpClient {
                     if !can_retry {
                         return Err(e);
                     }
-                    policy.backoff(attempt)
+                    (policy.backoff(attempt), Err(e))
                 }
                 Err(AttemptError::MaybeSent(e)) => {
                     let retryable = request.retry_safety == RetrySafety::Idempotent
@@ -874,9 +874,14 @@ impl HttpClient {
                     if !can_retry || !retryable {
                         return Err(e);
                     }
-                    policy.backoff(attempt)
+                    (policy.backoff(attempt), Err(e))
                 }
             };
+            if wait >= total.saturating_sub(started.elapsed()) {
+                // Waiting would outlast the call's total timeout: report what the vendor
+                // said (a 429 with its Retry-After, a 503...) instead of a bare timeout.
+                return last;
+            }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
         }

@@ -388,3 +388,40 @@ async fn per_call_timeout_overrides_the_client_default() {
     assert!(started.elapsed() < Duration::from_millis(390));
     assert!(err.is_retryable());
 }
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_total_timeout_returns_the_429_at_once() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.inject(Fault::on("GET", PATH).rate_limit(Some("1")));
+    let c = HttpClient::new(
+        HttpConfig::default()
+            .with_timeout(Duration::from_millis(500))
+            .with_retry(
+                RetryPolicy::default()
+                    .with_max_retries(2)
+                    .with_max_retry_after(Duration::from_secs(2)),
+            ),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let resp = c
+        .execute(request(
+            &sandbox,
+            Operation::ListPaymentMethods,
+            Method::GET,
+        ))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(450),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(sandbox.count("GET", PATH), 1);
+    match resp.error(None) {
+        Error::RateLimited { retry_after, .. } => {
+            assert_eq!(retry_after, Some(Duration::from_secs(1)))
+        }
+        other => panic!("{other:?}"),
+    }
+}
