@@ -6,10 +6,13 @@
 //!   `cargo deny check bans licenses sources` when cargo-deny is installed.
 //! - `snapshots`: runs the insta snapshot tests and lists pending `.snap.new` files.
 //! - `bench`: the benchmarks (see docs/performance.md).
+//! - `mutants`: mutation testing of core's safety files (see `mutants.rs`, docs/contributing.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
+
+mod mutants;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,8 +20,9 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("snapshots") => snapshots(),
         Some("bench") => bench(&args[1..]),
+        Some("mutants") => mutants::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|snapshots|bench>");
+            eprintln!("usage: cargo xtask <ci|snapshots|bench|mutants>");
             return ExitCode::from(2);
         }
     };

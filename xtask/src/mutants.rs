@@ -1,0 +1,736 @@
+//! `cargo xtask mutants [--file F]... [--changed]`: mutation testing of the safety core.
+//!
+//! A bug in money arithmetic, PHI scrubbing, the retry decision, the outcome classification
+//! or webhook signature checks passes silently unless a test states the rule it breaks.
+//! cargo-mutants (<https://mutants.rs>) injects such bugs one at a time into the files
+//! listed in [`SAFETY_CORE`] and runs patientpay-core's own tests (no other crate's tests
+//! count: the module that owns a rule must prove it). This task reads the results from
+//! `outcomes.json` and fails when fewer than [`THRESHOLD_PERCENT`] % of the viable mutants
+//! of any file are caught. Equivalent mutants are excluded, each with a reason, in
+//! `.cargo/mutants.toml`.
+//!
+//! `--changed` (what `cargo xtask ci` runs) limits the run to the safety-core files touched
+//! since the merge base with `main`'s upstream (or since the first parent when there is no
+//! upstream), counting a change to a file's rule tests as a change to the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::{cargo, has_cargo_subcommand, root};
+
+/// A file of the safety core and the test files outside it that hold its rules.
+struct SafetyFile {
+    source: &'static str,
+    tests: &'static [&'static str],
+}
+
+/// The safety core of patientpay-core: the files whose mutants must be caught.
+const SAFETY_CORE: &[SafetyFile] = &[
+    SafetyFile {
+        source: "crates/patientpay-core/src/money.rs",
+        tests: &["crates/patientpay-core/tests/money_rules.rs"],
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/redact.rs",
+        tests: &["crates/patientpay-core/tests/mutants_redact.rs"],
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/scrub.rs",
+        tests: &["crates/patientpay-core/tests/mutants_scrub.rs"],
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/webhook.rs",
+        tests: &["crates/patientpay-core/tests/mutants_webhook.rs"],
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/pipeline/retry.rs",
+        tests: &["crates/patientpay-core/tests/mutants_retry.rs"],
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/outcome.rs",
+        tests: &["crates/patientpay-core/tests/mutants_outcome.rs"],
+    },
+];
+
+/// The share of viable mutants each file's tests must catch.
+pub const THRESHOLD_PERCENT: u64 = 95;
+
+const PACKAGE: &str = "patientpay-core";
+
+/// `cargo xtask mutants [--file F]... [--changed]`.
+///
+/// # Errors
+/// Bad arguments, cargo-mutants missing or failing, or a file below the threshold.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut files: Vec<String> = Vec::new();
+    let mut changed = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--changed" => changed = true,
+            "--file" | "-f" => match it.next() {
+                Some(f) => files.push(normalize(f)),
+                None => return Err("--file needs a path".into()),
+            },
+            other => match other.strip_prefix("--file=") {
+                Some(f) => files.push(normalize(f)),
+                None => return Err(format!("mutants: unknown argument {other:?}\n{USAGE}")),
+            },
+        }
+    }
+    if !has_cargo_subcommand("mutants") {
+        return Err(format!("cargo-mutants is not installed: {INSTALL}"));
+    }
+    if files.is_empty() {
+        files = SAFETY_CORE.iter().map(|f| f.source.to_owned()).collect();
+    }
+    if changed {
+        let touched = changed_since_base()?;
+        files.retain(|f| is_changed(f, &touched));
+        if files.is_empty() {
+            println!("mutants: skipped (no safety-core file changed)");
+            return Ok(());
+        }
+    }
+    mutate(&files)
+}
+
+/// What `cargo xtask ci` runs: the safety-core files changed since the merge base.
+/// Skipped with a notice when cargo-mutants is not installed, like cargo-deny.
+///
+/// # Errors
+/// As [`run`].
+#[allow(dead_code, reason = "called by `ci()`; remove this line when it is")]
+pub fn run_changed() -> Result<(), String> {
+    if !has_cargo_subcommand("mutants") {
+        eprintln!("\n==> mutants: cargo-mutants not installed, skipped ({INSTALL})");
+        return Ok(());
+    }
+    eprintln!("\n==> mutants (changed safety-core files)");
+    let started = Instant::now();
+    let result = run(&["--changed".to_owned()]);
+    eprintln!(
+        "<== mutants: {} in {:.1}s",
+        if result.is_ok() { "ok" } else { "FAILED" },
+        started.elapsed().as_secs_f64()
+    );
+    result
+}
+
+/// Usage text of the subcommand.
+pub const USAGE: &str =
+    "usage: cargo xtask mutants [--file crates/patientpay-core/src/F.rs]... [--changed]";
+const INSTALL: &str = "cargo install --locked cargo-mutants";
+
+fn normalize(path: &str) -> String {
+    path.trim_start_matches("./").replace('\\', "/")
+}
+
+fn is_changed(source: &str, touched: &[String]) -> bool {
+    let tests = SAFETY_CORE
+        .iter()
+        .find(|f| f.source == source)
+        .map_or(&[][..], |f| f.tests);
+    touched
+        .iter()
+        .any(|t| t == source || tests.contains(&t.as_str()))
+}
+
+fn git(args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(root())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Files changed (committed, staged, unstaged or untracked) since the merge base with
+/// `main`'s upstream, or since `HEAD`'s first parent when `main` has no upstream.
+fn changed_since_base() -> Result<Vec<String>, String> {
+    let upstream = git(&[
+        "rev-parse",
+        "--abbrev-ref",
+        "--symbolic-full-name",
+        "main@{upstream}",
+    ]);
+    let base = match upstream {
+        Some(up) => git(&["merge-base", "HEAD", &up]),
+        None => git(&["rev-parse", "--verify", "--quiet", "HEAD^1"]),
+    };
+    // A repository with a single commit and no upstream: everything is new.
+    let base = base.unwrap_or_else(|| "4b825dc642cb6eb9a060e54bf8d69288fbee4904".to_owned());
+    let diff = git(&["diff", "--name-only", &base])
+        .ok_or_else(|| format!("git diff --name-only {base} failed"))?;
+    let untracked = git(&["ls-files", "--others", "--exclude-standard"]).unwrap_or_default();
+    eprintln!("mutants: changes since {base}");
+    Ok(diff
+        .lines()
+        .chain(untracked.lines())
+        .map(normalize)
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+/// Where cargo-mutants builds: `mutants/` inside the usual target directory, so the
+/// third-party dependencies are built once and reused by later runs, and the profile
+/// tweaks below never invalidate the normal build.
+fn build_target_dir() -> PathBuf {
+    let base = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => root().join("target"),
+    };
+    base.join("mutants")
+}
+
+/// Each run copies the tree to a fresh temporary directory, so the workspace crates'
+/// artifacts of the previous run (keyed by that path) are never reused: drop them, keep
+/// the third-party dependencies.
+fn prune_stale_workspace_artifacts(target: &Path) {
+    let mut ours: Vec<String> = vec!["patientpay".into(), "libpatientpay".into(), "xtask".into()];
+    // Integration test binaries are named after their files.
+    if let Ok(tests) = std::fs::read_dir(root().join("crates/patientpay-core/tests")) {
+        for t in tests.flatten() {
+            let name = t.file_name().to_string_lossy().into_owned();
+            if let Some(stem) = name.strip_suffix(".rs") {
+                ours.push(format!("{stem}-"));
+            }
+        }
+    }
+    for sub in ["deps", ".fingerprint", "build", "incremental"] {
+        let Ok(entries) = std::fs::read_dir(target.join("debug").join(sub)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if ours.iter().any(|p| name.starts_with(p.as_str())) {
+                let path = entry.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
+    }
+}
+
+fn mutate(requested: &[String]) -> Result<(), String> {
+    let root = root();
+    let mut files = Vec::new();
+    for f in requested {
+        if root.join(f).is_file() {
+            files.push(f.clone());
+        } else {
+            println!("mutants: {f}: does not exist yet, skipped");
+        }
+    }
+    if files.is_empty() {
+        println!("mutants: skipped (none of the requested files exists)");
+        return Ok(());
+    }
+    let target = build_target_dir();
+    prune_stale_workspace_artifacts(&target);
+    let output = target.clone();
+    let mut cmd = cargo();
+    cmd.args(["mutants", "--package", PACKAGE, "--test-package", PACKAGE])
+        .arg("--output")
+        .arg(&output)
+        .env("CARGO_TARGET_DIR", &target)
+        // Every mutant is an incremental build plus a link: no debug info makes both
+        // cheaper, and a failing test's message is all a caught mutant needs.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0");
+    for f in &files {
+        cmd.args(["--file", f]);
+    }
+    eprintln!("\n==> cargo mutants over {}", files.join(" "));
+    let started = Instant::now();
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cargo mutants: cannot start: {e}"))?;
+    eprintln!(
+        "<== cargo mutants: {status} in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    // cargo-mutants: 0 all caught, 2 some missed, 3 some timed out; the threshold decides.
+    if !matches!(status.code(), Some(0 | 2 | 3)) {
+        return Err(format!(
+            "cargo mutants failed ({status}); 4 means core's tests fail without any mutation. Logs: {}",
+            output.join("mutants.out").join("log").display()
+        ));
+    }
+    let outcomes_path = output.join("mutants.out").join("outcomes.json");
+    let text = std::fs::read_to_string(&outcomes_path)
+        .map_err(|e| format!("cannot read {}: {e}", outcomes_path.display()))?;
+    let tally = tally(&text)?;
+    report(&files, &tally)
+}
+
+/// Mutant results of one file.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct FileTally {
+    caught: u64,
+    timeout: u64,
+    missed: Vec<String>,
+    unviable: u64,
+}
+
+impl FileTally {
+    fn killed(&self) -> u64 {
+        self.caught + self.timeout
+    }
+    fn viable(&self) -> u64 {
+        self.killed() + self.missed.len() as u64
+    }
+    fn passes(&self) -> bool {
+        self.killed() * 100 >= THRESHOLD_PERCENT * self.viable()
+    }
+}
+
+fn percent(killed: u64, viable: u64) -> String {
+    // One decimal, rounded down, in integers so that 94.96 % never shows as 95.0 %.
+    match (killed * 1000).checked_div(viable) {
+        Some(tenths) => format!("{}.{}%", tenths / 10, tenths % 10),
+        None => "no viable mutants".to_owned(),
+    }
+}
+
+fn summary_line(label: &str, t: &FileTally) -> String {
+    let mut line = format!(
+        "mutants: {label}: caught {} of {} viable ({})",
+        t.killed(),
+        t.viable(),
+        percent(t.killed(), t.viable())
+    );
+    if t.timeout > 0 {
+        line.push_str(&format!(", {} of them by timeout", t.timeout));
+    }
+    line.push_str(&format!("; {} unviable", t.unviable));
+    line
+}
+
+/// Prints per file and in total; fails when a file is below the threshold.
+fn report(files: &[String], tally: &BTreeMap<String, FileTally>) -> Result<(), String> {
+    let mut total = FileTally::default();
+    let mut failing = Vec::new();
+    for f in files {
+        let t = tally.get(f).cloned().unwrap_or_default();
+        println!("{}", summary_line(f, &t));
+        for m in &t.missed {
+            println!("    missed: {m}");
+        }
+        if !t.passes() {
+            failing.push(f.clone());
+        }
+        total.caught += t.caught;
+        total.timeout += t.timeout;
+        total.unviable += t.unviable;
+        total.missed.extend(t.missed);
+    }
+    println!("{}", summary_line("total", &total));
+    if failing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "below {THRESHOLD_PERCENT}% caught: {} (add a test that states the broken rule, or exclude a truly equivalent mutant in .cargo/mutants.toml with its reason)",
+            failing.join(", ")
+        ))
+    }
+}
+
+/// Counts outcomes per file from cargo-mutants' `outcomes.json`.
+fn tally(text: &str) -> Result<BTreeMap<String, FileTally>, String> {
+    let doc = json::parse(text).map_err(|e| format!("outcomes.json: {e}"))?;
+    let outcomes = doc
+        .get("outcomes")
+        .and_then(json::Value::as_array)
+        .ok_or("outcomes.json: no `outcomes` array")?;
+    let mut by_file: BTreeMap<String, FileTally> = BTreeMap::new();
+    for o in outcomes {
+        let summary = o.get("summary").and_then(json::Value::as_str).unwrap_or("");
+        let Some(mutant) = o.get("scenario").and_then(|s| s.get("Mutant")) else {
+            // The baseline: cargo-mutants exits 4 when it fails, checked by the caller.
+            continue;
+        };
+        let file = mutant
+            .get("file")
+            .and_then(json::Value::as_str)
+            .ok_or("outcomes.json: a mutant without `file`")?;
+        let t = by_file.entry(normalize(file)).or_default();
+        match summary {
+            "CaughtMutant" => t.caught += 1,
+            "Timeout" => t.timeout += 1,
+            "Unviable" => t.unviable += 1,
+            "MissedMutant" => t.missed.push(describe(file, mutant)),
+            other => return Err(format!("outcomes.json: unexpected summary {other:?}")),
+        }
+    }
+    Ok(by_file)
+}
+
+/// `money.rs:215:9: replace Money::is_positive -> bool with true`.
+fn describe(file: &str, mutant: &json::Value) -> String {
+    let line = mutant
+        .get("span")
+        .and_then(|s| s.get("start"))
+        .and_then(|s| s.get("line"))
+        .and_then(json::Value::as_number)
+        .unwrap_or("?");
+    let name = mutant
+        .get("name")
+        .and_then(json::Value::as_str)
+        .unwrap_or("?");
+    let short = file.rsplit('/').next().unwrap_or(file);
+    format!("{short}:{line}: {name}")
+}
+
+/// A small JSON reader, enough for cargo-mutants' output (xtask has no dependencies).
+mod json {
+    /// A parsed JSON value; numbers keep their text.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Value {
+        Null,
+        Bool(bool),
+        Number(String),
+        String(String),
+        Array(Vec<Value>),
+        Object(Vec<(String, Value)>),
+    }
+
+    impl Value {
+        pub fn get(&self, key: &str) -> Option<&Value> {
+            match self {
+                Value::Object(fields) => fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+                _ => None,
+            }
+        }
+        pub fn as_str(&self) -> Option<&str> {
+            match self {
+                Value::String(s) => Some(s),
+                _ => None,
+            }
+        }
+        pub fn as_number(&self) -> Option<&str> {
+            match self {
+                Value::Number(s) => Some(s),
+                _ => None,
+            }
+        }
+        pub fn as_array(&self) -> Option<&[Value]> {
+            match self {
+                Value::Array(a) => Some(a),
+                _ => None,
+            }
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Value, String> {
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+        };
+        let v = p.value(0)?;
+        p.ws();
+        if p.i != p.s.len() {
+            return Err(format!("trailing characters at byte {}", p.i));
+        }
+        Ok(v)
+    }
+
+    struct Parser<'a> {
+        s: &'a [u8],
+        i: usize,
+    }
+
+    impl Parser<'_> {
+        fn ws(&mut self) {
+            while self
+                .s
+                .get(self.i)
+                .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            {
+                self.i += 1;
+            }
+        }
+
+        fn err<T>(&self, what: &str) -> Result<T, String> {
+            Err(format!("{what} at byte {}", self.i))
+        }
+
+        fn eat(&mut self, b: u8) -> Result<(), String> {
+            if self.s.get(self.i) == Some(&b) {
+                self.i += 1;
+                Ok(())
+            } else {
+                self.err(&format!("expected {:?}", char::from(b)))
+            }
+        }
+
+        fn literal(&mut self, word: &str, v: Value) -> Result<Value, String> {
+            if self.s[self.i..].starts_with(word.as_bytes()) {
+                self.i += word.len();
+                Ok(v)
+            } else {
+                self.err("invalid literal")
+            }
+        }
+
+        fn value(&mut self, depth: usize) -> Result<Value, String> {
+            if depth > 128 {
+                return self.err("nested too deeply");
+            }
+            self.ws();
+            match self.s.get(self.i) {
+                Some(b'{') => {
+                    self.i += 1;
+                    let mut fields = Vec::new();
+                    self.ws();
+                    if self.s.get(self.i) == Some(&b'}') {
+                        self.i += 1;
+                        return Ok(Value::Object(fields));
+                    }
+                    loop {
+                        self.ws();
+                        let key = self.string()?;
+                        self.ws();
+                        self.eat(b':')?;
+                        let v = self.value(depth + 1)?;
+                        fields.push((key, v));
+                        self.ws();
+                        match self.s.get(self.i) {
+                            Some(b',') => self.i += 1,
+                            Some(b'}') => {
+                                self.i += 1;
+                                return Ok(Value::Object(fields));
+                            }
+                            _ => return self.err("expected ',' or '}'"),
+                        }
+                    }
+                }
+                Some(b'[') => {
+                    self.i += 1;
+                    let mut items = Vec::new();
+                    self.ws();
+                    if self.s.get(self.i) == Some(&b']') {
+                        self.i += 1;
+                        return Ok(Value::Array(items));
+                    }
+                    loop {
+                        items.push(self.value(depth + 1)?);
+                        self.ws();
+                        match self.s.get(self.i) {
+                            Some(b',') => self.i += 1,
+                            Some(b']') => {
+                                self.i += 1;
+                                return Ok(Value::Array(items));
+                            }
+                            _ => return self.err("expected ',' or ']'"),
+                        }
+                    }
+                }
+                Some(b'"') => Ok(Value::String(self.string()?)),
+                Some(b't') => self.literal("true", Value::Bool(true)),
+                Some(b'f') => self.literal("false", Value::Bool(false)),
+                Some(b'n') => self.literal("null", Value::Null),
+                Some(b'-' | b'0'..=b'9') => {
+                    let start = self.i;
+                    while self.s.get(self.i).is_some_and(|b| {
+                        matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                    }) {
+                        self.i += 1;
+                    }
+                    let n = std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default();
+                    Ok(Value::Number(n.to_owned()))
+                }
+                _ => self.err("expected a JSON value"),
+            }
+        }
+
+        fn hex4(&mut self) -> Result<u32, String> {
+            let digits = self
+                .s
+                .get(self.i..self.i + 4)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u32::from_str_radix(h, 16).ok());
+            match digits {
+                Some(v) => {
+                    self.i += 4;
+                    Ok(v)
+                }
+                None => self.err("bad \\u escape"),
+            }
+        }
+
+        fn string(&mut self) -> Result<String, String> {
+            self.eat(b'"')?;
+            let mut out: Vec<u8> = Vec::new();
+            loop {
+                let Some(&b) = self.s.get(self.i) else {
+                    return self.err("unterminated string");
+                };
+                self.i += 1;
+                match b {
+                    b'"' => break,
+                    b'\\' => {
+                        let Some(&e) = self.s.get(self.i) else {
+                            return self.err("unterminated escape");
+                        };
+                        self.i += 1;
+                        let c = match e {
+                            b'"' => '"',
+                            b'\\' => '\\',
+                            b'/' => '/',
+                            b'b' => '\u{8}',
+                            b'f' => '\u{c}',
+                            b'n' => '\n',
+                            b'r' => '\r',
+                            b't' => '\t',
+                            b'u' => {
+                                let hi = self.hex4()?;
+                                let code = if (0xD800..0xDC00).contains(&hi) {
+                                    self.eat(b'\\')?;
+                                    self.eat(b'u')?;
+                                    let lo = self.hex4()?;
+                                    if !(0xDC00..0xE000).contains(&lo) {
+                                        return self.err("bad surrogate pair");
+                                    }
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                                } else {
+                                    hi
+                                };
+                                char::from_u32(code).unwrap_or('\u{FFFD}')
+                            }
+                            _ => return self.err("bad escape"),
+                        };
+                        let mut buf = [0; 4];
+                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    }
+                    _ => out.push(b),
+                }
+            }
+            String::from_utf8(out).map_err(|_| format!("invalid UTF-8 before byte {}", self.i))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shape cargo-mutants 27 writes (trimmed to the fields this task reads).
+    const OUTCOMES: &str = r#"{
+      "outcomes": [
+        {"scenario": "Baseline", "summary": "Success", "log_path": "log/baseline.log"},
+        {"scenario": {"Mutant": {"name": "replace Money::is_positive -> bool with true",
+            "package": "patientpay-core", "file": "crates/patientpay-core/src/money.rs",
+            "function": {"function_name": "Money::is_positive"},
+            "span": {"start": {"line": 215, "column": 9}, "end": {"line": 215, "column": 23}},
+            "replacement": "true", "genre": "FnValue"}},
+         "summary": "MissedMutant"},
+        {"scenario": {"Mutant": {"file": "crates/patientpay-core/src/money.rs", "name": "b"}},
+         "summary": "CaughtMutant"},
+        {"scenario": {"Mutant": {"file": "crates/patientpay-core/src/money.rs", "name": "c"}},
+         "summary": "Unviable"},
+        {"scenario": {"Mutant": {"file": "crates/patientpay-core/src/redact.rs", "name": "d \"q\" \u00e9 \ud83d\ude00"}},
+         "summary": "Timeout"}
+      ],
+      "total_mutants": 4, "missed": 1, "caught": 1, "timeout": 1, "unviable": 1, "success": 0,
+      "start_time": "2026-12-02T01:00:00Z", "end_time": null, "cargo_mutants_version": "27.1.0"
+    }"#;
+
+    #[test]
+    fn tallies_outcomes_per_file() {
+        let t = tally(OUTCOMES).unwrap();
+        let money = &t["crates/patientpay-core/src/money.rs"];
+        assert_eq!(money.caught, 1);
+        assert_eq!(money.unviable, 1);
+        assert_eq!(
+            money.missed,
+            ["money.rs:215: replace Money::is_positive -> bool with true"]
+        );
+        assert_eq!(money.viable(), 2);
+        assert!(!money.passes());
+        let redact = &t["crates/patientpay-core/src/redact.rs"];
+        assert_eq!((redact.timeout, redact.viable()), (1, 1));
+        assert!(redact.passes());
+    }
+
+    #[test]
+    fn threshold_is_95_percent_per_file() {
+        let t = |caught, missed: usize| FileTally {
+            caught,
+            missed: vec![String::new(); missed],
+            ..FileTally::default()
+        };
+        assert!(t(19, 1).passes());
+        assert!(!t(18, 1).passes());
+        assert!(!t(94, 5).passes());
+        assert!(t(0, 0).passes());
+        assert_eq!(percent(949, 1000), "94.9%");
+        assert_eq!(percent(19, 20), "95.0%");
+        assert_eq!(percent(0, 0), "no viable mutants");
+        assert_eq!(
+            summary_line("total", &t(19, 1)),
+            "mutants: total: caught 19 of 20 viable (95.0%); 0 unviable"
+        );
+    }
+
+    #[test]
+    fn report_fails_on_a_file_below_the_threshold() {
+        let t = tally(OUTCOMES).unwrap();
+        let files = [
+            "crates/patientpay-core/src/money.rs".to_owned(),
+            "crates/patientpay-core/src/redact.rs".to_owned(),
+        ];
+        let err = report(&files, &t).unwrap_err();
+        assert!(
+            err.contains("money.rs") && !err.contains("redact.rs"),
+            "{err}"
+        );
+        assert!(report(&files[1..], &t).is_ok());
+    }
+
+    #[test]
+    fn json_reader_handles_escapes_and_rejects_junk() {
+        let v = json::parse(r#"{"a": ["x\"\\\/\n\u00e9\ud83d\ude00", -1.5e3, true, null, {}]}"#)
+            .unwrap();
+        let a = v.get("a").and_then(json::Value::as_array).unwrap();
+        assert_eq!(a[0].as_str(), Some("x\"\\/\né😀"));
+        assert_eq!(a[1].as_number(), Some("-1.5e3"));
+        assert_eq!(a[2], json::Value::Bool(true));
+        assert_eq!(a[3], json::Value::Null);
+        assert_eq!(a[4], json::Value::Object(Vec::new()));
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            r#"{"a" 1}"#,
+            r#""abc"#,
+            "tru",
+            "[1] x",
+            r#""\q""#,
+        ] {
+            assert!(json::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_change_to_a_files_rule_tests_counts_as_a_change_to_the_file() {
+        let money = "crates/patientpay-core/src/money.rs";
+        assert!(is_changed(money, &[money.to_owned()]));
+        assert!(is_changed(
+            money,
+            &["crates/patientpay-core/tests/money_rules.rs".to_owned()]
+        ));
+        assert!(!is_changed(money, &["README.md".to_owned()]));
+        assert!(!is_changed(
+            money,
+            &["crates/patientpay-core/src/redact.rs".to_owned()]
+        ));
+    }
+}
