@@ -368,6 +368,14 @@ fn package() -> Outcome {
             .copied()
             .filter(|f| !listed.contains(f))
             .collect();
+        // The crate's license texts are copies of the root ones (cargo packages no file
+        // from outside the crate): a copy that drifted is a problem too.
+        for license in ["LICENSE-MIT", "LICENSE-APACHE"] {
+            let copy = std::fs::read(dir.join(license)).ok();
+            if copy.is_some() && copy != std::fs::read(root().join(license)).ok() {
+                problems.push(format!("{name}/{license} differs from the root {license}"));
+            }
+        }
         if missing.is_empty() {
             eprintln!(
                 "    {name}: {} files, has {}",
