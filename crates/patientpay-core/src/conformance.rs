@@ -1,28 +1,29 @@
-//! A conformance suite every [`PaymentProvider`] must pass (object_store's `integration.rs`
-//! idea). Vendor crates run it from their tests, against the sandbox.
-//!
-//! The checks need no vendor state: they assert the trait's promises that hold before any
-//! I/O. Point the provider at a server that records requests (or at a closed port) and
-//! assert afterwards that nothing was sent.
+//! Conformance suites, one per capability (object_store's `integration.rs` idea): every
+//! vendor serving a capability runs its suite from its tests, against the sandbox. A suite
+//! panics with a message naming the broken promise.
 //!
 //! ```no_run
-//! # async fn f(provider: &dyn patientpay_core::PaymentProvider) {
-//! patientpay_core::conformance::check_provider(provider).await;
+//! # async fn f(methods: &dyn patientpay_core::PaymentMethods) {
+//! use patientpay_core::{AddPaymentMethod, PatientRef, conformance};
+//!
+//! conformance::payment_methods(
+//!     methods,
+//!     PatientRef::id("pat_1001"),
+//!     PatientRef::token("a-patient-jwt"),
+//!     AddPaymentMethod::new("pm_card_visa"),
+//! )
+//! .await;
 //! # }
 //! ```
 
 use crate::domain::*;
-use crate::{Currency, Error, Money, Operation, PaymentProvider};
+use crate::{
+    Capabilities, Checkout, Currency, Error, Money, PatientBilling, PaymentMethods, PaymentProvider,
+};
 
-/// Runs every check; panics with a message naming the failed promise.
-pub async fn check_provider(provider: &dyn PaymentProvider) {
-    check_name(provider);
-    check_unsupported_refused(provider).await;
-    check_invalid_input_refused(provider).await;
-}
-
-/// The name is a short lowercase identifier.
-pub fn check_name(provider: &dyn PaymentProvider) {
+/// The handle's promises: a short lowercase name, and `capabilities()` equal to what the
+/// accessors return.
+pub fn check_provider(provider: &dyn PaymentProvider) {
     let name = provider.name();
     assert!(
         !name.is_empty()
@@ -31,176 +32,198 @@ pub fn check_name(provider: &dyn PaymentProvider) {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'),
         "provider name {name:?} must be a short lowercase identifier"
     );
+    assert_eq!(
+        provider.capabilities(),
+        Capabilities::of(provider),
+        "{name}: capabilities() must be derived from the accessors"
+    );
 }
 
-fn valid_requests(op: Operation) -> Option<Box<dyn FnOnce() -> Request + Send>> {
-    let usd = |m| Money::from_minor(m, Currency::USD);
-    Some(match op {
-        Operation::ListPaymentMethods => Box::new(|| Request::List(ListPaymentMethods::new())),
-        Operation::AddPaymentMethod => {
-            Box::new(|| Request::Add(AddPaymentMethod::new("pm_card_visa")))
+fn expect_invalid<T: std::fmt::Debug>(what: &str, result: crate::Result<T>, field: &str) {
+    match result {
+        Err(Error::InvalidInput { field: f, .. }) => {
+            assert_eq!(f, field, "{what}: InvalidInput must name `{field}`")
         }
-        Operation::RemovePaymentMethod => {
-            Box::new(|| Request::Remove(RemovePaymentMethod::new("pm_1")))
-        }
-        Operation::CreatePaymentIntent => {
-            Box::new(move || Request::Intent(CreatePaymentIntent::new(usd(1999))))
-        }
-        Operation::UpdatePaymentInfo => Box::new(|| {
-            Request::Update(UpdatePaymentInfo::new(
-                "john@example.com",
-                "seti_1",
-                "nmi_tok",
-                Address::new(
-                    "1600 Pennsylvania Avenue NW",
-                    "Washington",
-                    "DC",
-                    "20500",
-                    "US",
-                ),
-            ))
-        }),
-        Operation::VerifyPatientBalance => Box::new(|| {
-            Request::Verify(VerifyPatient::new(
-                "p1",
-                "Doe",
-                "+14155552671",
-                time::macros::date!(1990 - 01 - 31),
-            ))
-        }),
-        Operation::SettleChargesFromCredit => Box::new(move || {
-            Request::Settle(SettleChargesFromCredit::new(
-                usd(100),
-                vec![Charge::new(
-                    "p1",
-                    ChargeStatus::Outstanding,
-                    usd(100),
-                    usd(100),
-                )],
-            ))
-        }),
-    })
+        other => panic!("{what}: expected InvalidInput for `{field}`, got {other:?}"),
+    }
 }
 
-/// A request for any operation.
-#[derive(Debug)]
-#[allow(missing_docs)]
-pub enum Request {
-    List(ListPaymentMethods),
-    Add(AddPaymentMethod),
-    Remove(RemovePaymentMethod),
-    Intent(CreatePaymentIntent),
-    Update(UpdatePaymentInfo),
-    Verify(VerifyPatient),
-    Settle(SettleChargesFromCredit),
-}
-
-/// Sends `request` through the matching trait method, discarding the success value.
+/// [`PaymentMethods`]: list, save, list again (the saved method is there), remove it, list
+/// again (it is gone); bad input refused before any I/O, naming the field; the kind of
+/// patient reference the vendor cannot use (`wrong_patient`) refused for `patient`.
 ///
-/// # Errors
-/// Whatever the provider returns.
-pub async fn call(provider: &dyn PaymentProvider, request: Request) -> Result<(), Error> {
-    match request {
-        Request::List(r) => provider.list_payment_methods(r).await.map(drop),
-        Request::Add(r) => provider.add_payment_method(r).await.map(drop),
-        Request::Remove(r) => provider.remove_payment_method(r).await.map(drop),
-        Request::Intent(r) => provider.create_payment_intent(r).await.map(drop),
-        Request::Update(r) => provider.update_payment_info(r).await.map(drop),
-        Request::Verify(r) => provider.verify_patient_balance(r).await.map(drop),
-        Request::Settle(r) => provider.settle_charges_from_credit(r).await.map(drop),
+/// `patient` must be a patient of the sandbox whose saved methods may change; `save` is a
+/// request this vendor accepts (a Stripe test token, a Rainforest object...), its patient
+/// is set to `patient` by the suite.
+pub async fn payment_methods(
+    methods: &dyn PaymentMethods,
+    patient: PatientRef,
+    wrong_patient: PatientRef,
+    save: AddPaymentMethod,
+) {
+    let list = || methods.list_payment_methods(ListPaymentMethods::for_patient(patient.clone()));
+    let before = list().await.expect("list before saving");
+    let saved = methods
+        .add_payment_method(save.for_patient(patient.clone()))
+        .await
+        .expect("save a payment method");
+    let after = list().await.expect("list after saving");
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "the saved method must be listed"
+    );
+    let id = saved
+        .id
+        .clone()
+        .or_else(|| {
+            after
+                .iter()
+                .filter_map(|m| m.id.clone())
+                .find(|id| !before.iter().any(|b| b.id.as_deref() == Some(id)))
+        })
+        .expect("the saved method has an id, in the answer or in the list");
+    assert!(
+        after.iter().any(|m| m.id.as_deref() == Some(id.as_str())),
+        "the saved method's id must be in the list"
+    );
+    let removed = methods
+        .remove_payment_method(RemovePaymentMethod::new(id.clone()).for_patient(patient.clone()))
+        .await
+        .expect("remove the saved method");
+    assert!(removed.removed, "a removal answer says removed");
+    assert_eq!(removed.id, id, "the removal names the removed method");
+    let last = list().await.expect("list after removing");
+    assert!(
+        !last.iter().any(|m| m.id.as_deref() == Some(id.as_str())),
+        "a removed method must not be listed"
+    );
+    assert_eq!(last.len(), before.len(), "removal restores the list");
+
+    expect_invalid(
+        "save with an empty token",
+        methods
+            .add_payment_method(AddPaymentMethod::new("  ").for_patient(patient.clone()))
+            .await,
+        "token",
+    );
+    expect_invalid(
+        "remove with an empty id",
+        methods
+            .remove_payment_method(RemovePaymentMethod::new("").for_patient(patient.clone()))
+            .await,
+        "id",
+    );
+    expect_invalid(
+        "remove with a path-escaping id",
+        methods
+            .remove_payment_method(
+                RemovePaymentMethod::new("../../admin").for_patient(patient.clone()),
+            )
+            .await,
+        "id",
+    );
+    expect_invalid(
+        "list with the wrong kind of patient reference",
+        methods
+            .list_payment_methods(ListPaymentMethods::for_patient(wrong_patient))
+            .await,
+        "patient",
+    );
+}
+
+/// [`Checkout`]: each of `sessions` (requests the vendor serves) starts a session with a
+/// usable secret or URL; a zero amount is refused before any I/O.
+pub async fn checkout(checkout: &dyn Checkout, sessions: Vec<StartCheckout>) {
+    assert!(
+        !sessions.is_empty(),
+        "give at least one request the vendor serves"
+    );
+    for request in sessions {
+        let purpose = request.purpose.name();
+        let session = checkout
+            .start_checkout(request)
+            .await
+            .unwrap_or_else(|e| panic!("start a `{purpose}` checkout: {e}"));
+        match &session {
+            CheckoutSession::ClientSecret { secret, .. } => {
+                assert!(!secret.expose_secret().is_empty(), "an empty client secret")
+            }
+            CheckoutSession::ComponentSession {
+                session_key,
+                config_id,
+                ..
+            } => {
+                assert!(
+                    !session_key.expose_secret().is_empty(),
+                    "an empty session key"
+                );
+                assert!(!config_id.is_empty(), "an empty payin config id");
+            }
+            CheckoutSession::HostedPage { url, .. } => {
+                assert!(url.starts_with("http"), "a hosted page must be a URL")
+            }
+        }
+        assert!(!session.kind().is_empty());
+    }
+    match checkout
+        .start_checkout(StartCheckout::pay(Money::zero(Currency::USD)))
+        .await
+    {
+        Err(Error::InvalidInput { field, .. }) => assert!(
+            field == "amount" || field == "purpose",
+            "a zero-amount checkout names `amount` (or `purpose` when paying an amount is not served), named `{field}`"
+        ),
+        other => panic!("a zero-amount checkout must be refused, got {other:?}"),
     }
 }
 
-/// Every operation outside `capabilities()` returns `Unsupported` naming the provider and
-/// the operation.
-pub async fn check_unsupported_refused(provider: &dyn PaymentProvider) {
-    let caps = provider.capabilities();
-    for &op in Operation::ALL {
-        if caps.supports(op) {
-            continue;
-        }
-        let Some(make) = valid_requests(op) else {
-            continue;
-        };
-        match call(provider, make()).await {
-            Err(Error::Unsupported {
-                provider: p,
-                operation,
-            }) => {
-                assert_eq!(p, provider.name(), "Unsupported must name the provider");
-                assert_eq!(operation, op, "Unsupported must name the operation");
-            }
-            other => panic!(
-                "{} {op}: expected Unsupported, got {other:?}",
-                provider.name()
-            ),
-        }
-    }
-}
-
-/// Every supported operation refuses obviously bad input with `InvalidInput` naming a field.
-pub async fn check_invalid_input_refused(provider: &dyn PaymentProvider) {
-    let caps = provider.capabilities();
-    let usd = |m| Money::from_minor(m, Currency::USD);
-    let bad: Vec<(Operation, Request, &str)> = vec![
-        (
-            Operation::AddPaymentMethod,
-            Request::Add(AddPaymentMethod::new("   ")),
-            "token",
-        ),
-        (
-            Operation::RemovePaymentMethod,
-            Request::Remove(RemovePaymentMethod::new("")),
-            "id",
-        ),
-        (
-            Operation::CreatePaymentIntent,
-            Request::Intent(CreatePaymentIntent::new(usd(0))),
+/// [`PatientBilling`]: verify returns a balance whose `total_outstanding` is the sum of the
+/// payable charges; a settle of nothing or of a zero amount is refused before any I/O.
+pub async fn patient_billing(billing: &dyn PatientBilling, verify: VerifyPatient) {
+    let balance = billing
+        .verify_patient_balance(verify)
+        .await
+        .expect("verify the patient");
+    let currency = balance.total_outstanding.currency();
+    let payable: i64 = payable(&balance.charges)
+        .map(|c| c.total_outstanding.minor_units())
+        .sum();
+    assert_eq!(
+        balance.total_outstanding,
+        Money::from_minor(payable, currency),
+        "total_outstanding must be the sum of the payable charges"
+    );
+    expect_invalid(
+        "settle with no charges",
+        billing
+            .settle_charges_from_credit(SettleChargesFromCredit::new(
+                Money::from_minor(100, currency),
+                vec![],
+            ))
+            .await,
+        "charges",
+    );
+    if payable > 0 {
+        expect_invalid(
+            "settle a zero amount",
+            billing
+                .settle_charges_from_credit(SettleChargesFromCredit::new(
+                    Money::zero(currency),
+                    balance.charges.clone(),
+                ))
+                .await,
             "amount",
-        ),
-        (
-            Operation::CreatePaymentIntent,
-            Request::Intent(CreatePaymentIntent::new(usd(-5))),
+        );
+        expect_invalid(
+            "settle more than is payable",
+            billing
+                .settle_charges_from_credit(SettleChargesFromCredit::new(
+                    Money::from_minor(payable + 1, currency),
+                    balance.charges,
+                ))
+                .await,
             "amount",
-        ),
-        (
-            Operation::VerifyPatientBalance,
-            Request::Verify(VerifyPatient::new(
-                "",
-                "Doe",
-                "1",
-                time::macros::date!(1990 - 01 - 01),
-            )),
-            "patient_id",
-        ),
-        (
-            Operation::VerifyPatientBalance,
-            Request::Verify(VerifyPatient::new(
-                "p1",
-                "Doe",
-                "1",
-                time::macros::date!(2999 - 01 - 01),
-            )),
-            "date_of_birth",
-        ),
-        (
-            Operation::SettleChargesFromCredit,
-            Request::Settle(SettleChargesFromCredit::new(usd(100), vec![])),
-            "charges",
-        ),
-    ];
-    for (op, request, field) in bad {
-        if !caps.supports(op) {
-            continue;
-        }
-        match call(provider, request).await {
-            Err(Error::InvalidInput { field: f, .. }) => {
-                assert_eq!(f, field, "{} {op}: wrong field named", provider.name());
-            }
-            other => panic!(
-                "{} {op}: expected InvalidInput for {field}, got {other:?}",
-                provider.name()
-            ),
-        }
+        );
     }
 }

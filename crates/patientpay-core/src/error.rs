@@ -154,14 +154,55 @@ pub enum Error {
     },
 
     /// The answer was bigger than the configured cap; reading stopped at the cap.
-    #[error("{provider} {operation} failed: response larger than the {limit}-byte limit")]
+    #[error(
+        "{provider} {operation} failed: HTTP {status}: response larger than the {limit}-byte limit"
+    )]
     ResponseTooLarge {
         /// The provider's name.
         provider: &'static str,
         /// The operation.
         operation: Operation,
+        /// The HTTP status of the answer.
+        status: u16,
         /// The cap in bytes.
         limit: u64,
+    },
+
+    /// The vendor (or something answering for it) redirected the call. Redirects are never
+    /// followed: that would re-send the credentials and the body elsewhere.
+    #[error(
+        "{provider} {operation} failed: HTTP {status}: the answer is a redirect, which is never followed (check the base URL)"
+    )]
+    Redirected {
+        /// The provider's name.
+        provider: &'static str,
+        /// The operation.
+        operation: Operation,
+        /// The 3xx status.
+        status: u16,
+    },
+
+    /// A money-moving call failed after the request may have reached the vendor: the money
+    /// may or may not have moved. Do not retry blindly — reconcile first (see
+    /// [`next_step`](Error::next_step)).
+    #[error(
+        "{provider} {operation}: outcome unknown, the money may have moved: {cause}{}",
+        fmt_req(request_id)
+    )]
+    OutcomeUnknown {
+        /// The provider's name.
+        provider: &'static str,
+        /// The operation.
+        operation: Operation,
+        /// The HTTP status of the answer, when one arrived.
+        status: Option<u16>,
+        /// The vendor's request id, when it sent one.
+        request_id: Option<String>,
+        /// What went wrong (a timeout, a 5xx, an undecodable 2xx...).
+        cause: Box<Error>,
+        /// The vendor's raw answer, bounded and scrubbed of secrets and PHI, for debugging.
+        /// Never part of `Display`.
+        body: Option<String>,
     },
 }
 
@@ -254,6 +295,66 @@ impl Error {
         }
     }
 
+    /// Wraps `cause`, a failure of a money-moving call after the request may have reached
+    /// the vendor, as [`Error::OutcomeUnknown`] (an `OutcomeUnknown` stays as it is).
+    pub fn outcome_unknown(cause: Error, body: Option<String>) -> Error {
+        if let Error::OutcomeUnknown { .. } = cause {
+            return cause;
+        }
+        Error::OutcomeUnknown {
+            provider: cause.provider().unwrap_or("unknown"),
+            operation: cause.operation().unwrap_or(Operation::Reconcile),
+            status: cause.status(),
+            request_id: cause.request_id().map(str::to_owned),
+            cause: Box::new(cause),
+            body: body.filter(|b| !b.is_empty()),
+        }
+    }
+
+    /// `true` for [`Error::OutcomeUnknown`]: a money call that may have moved money (the
+    /// CLI exits 3 for it).
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// What the caller should do next, in words.
+    pub fn next_step(&self) -> &'static str {
+        match self {
+            Error::OutcomeUnknown { .. } => {
+                "check the patient's payments (reconcile) before retrying: the money may have moved"
+            }
+            Error::InvalidInput { .. } => "fix the input named in the message; nothing was sent",
+            Error::Config { .. } => "fix the setting named in the message; nothing was sent",
+            Error::Unsupported { .. } => "use a vendor that serves this operation",
+            Error::Auth { .. } => "check the credentials (and the environment) for this vendor",
+            Error::RateLimited { .. } => "wait for the time the vendor asked, then retry",
+            Error::Redirected { .. } => "check the base URL: the vendor answered with a redirect",
+            Error::ResponseTooLarge { .. } => {
+                "raise the response size cap if the answer is legitimate"
+            }
+            Error::Timeout { .. } | Error::Transport { .. } if self.may_have_been_sent() => {
+                "the request may have arrived: retry only if the operation is safe to repeat"
+            }
+            Error::Timeout { .. } | Error::Transport { .. } => {
+                "nothing was sent: check connectivity and retry"
+            }
+            Error::Vendor { status, .. } if *status >= 500 => {
+                "the vendor failed: retry later if the operation is safe to repeat"
+            }
+            Error::Vendor { .. } | Error::Decode { .. } => {
+                "the vendor refused the request: see its message; retrying the same request will not help"
+            }
+        }
+    }
+
+    /// The vendor's raw answer kept by an [`Error::OutcomeUnknown`] (bounded, scrubbed).
+    pub fn kept_body(&self) -> Option<&str> {
+        match self {
+            Error::OutcomeUnknown { body, .. } => body.as_deref(),
+            _ => None,
+        }
+    }
+
     /// `true` when trying the same call again later may succeed (rate limits, timeouts,
     /// transport failures, 5xx). The SDK already retried what was safe to retry; this is
     /// for the caller's own policy. For money-moving calls, check idempotency first.
@@ -261,6 +362,7 @@ impl Error {
         match self {
             Error::RateLimited { .. } | Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::Vendor { status, .. } => matches!(status, 500 | 502 | 503 | 504),
+            Error::OutcomeUnknown { .. } => false,
             _ => false,
         }
     }
@@ -271,6 +373,11 @@ impl Error {
         match self {
             Error::Timeout { maybe_sent, .. } | Error::Transport { maybe_sent, .. } => *maybe_sent,
             Error::Vendor { status, .. } => *status >= 500,
+            // A 2xx that could not be read: the vendor did what was asked.
+            Error::ResponseTooLarge { status, .. } | Error::Decode { status, .. } => {
+                (200..300).contains(status)
+            }
+            Error::Redirected { .. } | Error::OutcomeUnknown { .. } => true,
             _ => false,
         }
     }
@@ -280,8 +387,11 @@ impl Error {
         match self {
             Error::Auth { status, .. }
             | Error::Vendor { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. }
+            | Error::Redirected { status, .. } => Some(*status),
             Error::RateLimited { .. } => Some(429),
+            Error::OutcomeUnknown { status, .. } => *status,
             _ => None,
         }
     }
@@ -291,7 +401,8 @@ impl Error {
         match self {
             Error::Auth { request_id, .. }
             | Error::Vendor { request_id, .. }
-            | Error::RateLimited { request_id, .. } => request_id.as_deref(),
+            | Error::RateLimited { request_id, .. }
+            | Error::OutcomeUnknown { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -306,7 +417,9 @@ impl Error {
             | Error::Timeout { provider, .. }
             | Error::Transport { provider, .. }
             | Error::Decode { provider, .. }
-            | Error::ResponseTooLarge { provider, .. } => Some(provider),
+            | Error::ResponseTooLarge { provider, .. }
+            | Error::Redirected { provider, .. }
+            | Error::OutcomeUnknown { provider, .. } => Some(provider),
             _ => None,
         }
     }
@@ -321,7 +434,9 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Decode { operation, .. }
-            | Error::ResponseTooLarge { operation, .. } => Some(*operation),
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::Redirected { operation, .. }
+            | Error::OutcomeUnknown { operation, .. } => Some(*operation),
             _ => None,
         }
     }

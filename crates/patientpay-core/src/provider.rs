@@ -1,41 +1,186 @@
-//! The [`PaymentProvider`] trait, its [`Operation`]s and [`Capabilities`].
+//! [`PaymentProvider`], the vendor-level handle: its name and one accessor per capability.
+//!
+//! Code that picks a vendor at run time holds a `Box<dyn PaymentProvider>` and asks it for
+//! a capability; code that knows what it needs takes the capability trait directly
+//! (`&dyn PaymentMethods`, `impl Checkout`...), so a vendor without it does not compile.
 //!
 //! ```
-//! use patientpay_core::{Capabilities, Operation};
+//! use patientpay_core::{Capabilities, Capability, PaymentProvider};
 //!
-//! let caps = Capabilities::from_operations(&[Operation::VerifyPatientBalance, Operation::SettleChargesFromCredit]);
-//! assert!(caps.supports(Operation::VerifyPatientBalance));
-//! assert!(!caps.supports(Operation::AddPaymentMethod));
-//! assert_eq!(caps.to_string(), "verify_patient_balance, settle_charges_from_credit");
+//! fn describe(provider: &dyn PaymentProvider) -> String {
+//!     format!("{} serves {}", provider.name(), provider.capabilities())
+//! }
+//! let caps = Capabilities::from_capabilities(&[Capability::PaymentMethods, Capability::Checkout]);
+//! assert!(caps.supports(Capability::Checkout));
+//! assert_eq!(caps.to_string(), "payment_methods, checkout");
 //! ```
 
 use std::fmt;
 
-use async_trait::async_trait;
+use crate::capability::{Checkout, PatientBilling, PaymentMethods};
+use crate::webhook::Webhooks;
 
-use crate::domain::{
-    AddPaymentMethod, CreatePaymentIntent, ListPaymentMethods, PatientBalance, Payment,
-    PaymentInfoUpdated, PaymentIntent, RemovePaymentMethod, RemovedPaymentMethod,
-    SavedPaymentMethod, SettleChargesFromCredit, UpdatePaymentInfo, VerifyPatient,
-};
-use crate::error::Result;
-
-/// Whether a request may be sent again after a failure that might have reached the vendor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A capability: one job a vendor may serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RetrySafety {
-    /// Reads, deletes and identity checks: retried on connect errors, resets, 429 and
-    /// 502/503/504.
-    Idempotent,
-    /// Money-moving or state-changing POSTs: retried only when the request surely never
-    /// arrived (connect refused, DNS) or on 429; never after a timeout, a reset after
-    /// sending, or a 5xx.
-    NotIdempotent,
+pub enum Capability {
+    /// [`PaymentMethods`]: a patient's saved payment methods.
+    PaymentMethods,
+    /// [`Checkout`]: start a browser-side payment.
+    Checkout,
+    /// [`PatientBilling`]: what a patient owes and paying it.
+    PatientBilling,
+    /// [`Webhooks`]: verify and parse the vendor's signed deliveries.
+    Webhooks,
 }
 
+impl Capability {
+    /// Every capability, in declaration order.
+    pub const ALL: &'static [Capability] = &[
+        Capability::PaymentMethods,
+        Capability::Checkout,
+        Capability::PatientBilling,
+        Capability::Webhooks,
+    ];
+
+    /// The snake_case name (`"payment_methods"`), as the CLI and errors print it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Capability::PaymentMethods => "payment_methods",
+            Capability::Checkout => "checkout",
+            Capability::PatientBilling => "patient_billing",
+            Capability::Webhooks => "webhooks",
+        }
+    }
+
+    const fn bit(self) -> u8 {
+        match self {
+            Capability::PaymentMethods => 1,
+            Capability::Checkout => 2,
+            Capability::PatientBilling => 4,
+            Capability::Webhooks => 8,
+        }
+    }
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A set of [`Capability`]s.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Capabilities(u8);
+
+impl Capabilities {
+    /// No capability.
+    pub const NONE: Capabilities = Capabilities(0);
+
+    /// The set of the given capabilities.
+    pub const fn from_capabilities(caps: &[Capability]) -> Capabilities {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < caps.len() {
+            bits |= caps[i].bit();
+            i += 1;
+        }
+        Capabilities(bits)
+    }
+
+    /// What `provider` serves, read from its accessors (so the two never disagree).
+    pub fn of<P: PaymentProvider + ?Sized>(provider: &P) -> Capabilities {
+        let mut caps = Vec::with_capacity(4);
+        if provider.payment_methods().is_some() {
+            caps.push(Capability::PaymentMethods);
+        }
+        if provider.checkout().is_some() {
+            caps.push(Capability::Checkout);
+        }
+        if provider.billing().is_some() {
+            caps.push(Capability::PatientBilling);
+        }
+        if provider.webhooks().is_some() {
+            caps.push(Capability::Webhooks);
+        }
+        Capabilities::from_capabilities(&caps)
+    }
+
+    /// `true` when `cap` is in the set.
+    pub const fn supports(self, cap: Capability) -> bool {
+        self.0 & cap.bit() != 0
+    }
+
+    /// The capabilities in the set, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = Capability> {
+        Capability::ALL
+            .iter()
+            .copied()
+            .filter(move |c| self.supports(*c))
+    }
+}
+
+impl fmt::Debug for Capabilities {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl fmt::Display for Capabilities {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, c) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(c.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+/// A patient-payment vendor, as a handle: its name and the capabilities it serves.
+///
+/// Each accessor returns the vendor's implementation of that capability, or `None` when the
+/// vendor has no such API. [`capabilities`](PaymentProvider::capabilities) is derived from
+/// the accessors. Vendor clients implement the capability traits themselves too, so
+/// `fn f(m: &impl PaymentMethods)` takes a `CarePortals` directly.
+///
+/// ```
+/// use patientpay_core::{ListPaymentMethods, PatientRef, PaymentProvider, Result, SavedPaymentMethod};
+///
+/// async fn saved(provider: &dyn PaymentProvider, patient: PatientRef) -> Result<Vec<SavedPaymentMethod>> {
+///     match provider.payment_methods() {
+///         Some(methods) => methods.list_payment_methods(ListPaymentMethods::for_patient(patient)).await,
+///         None => Ok(Vec::new()), // this vendor keeps no saved methods
+///     }
+/// }
+/// ```
+pub trait PaymentProvider: Send + Sync {
+    /// The vendor's short name (`"careportals"`, `"carevalidate"`, `"decoda"`).
+    fn name(&self) -> &'static str;
+
+    /// The vendor's saved payment methods, if it has them.
+    fn payment_methods(&self) -> Option<&dyn PaymentMethods>;
+
+    /// The vendor's checkout, if it has one.
+    fn checkout(&self) -> Option<&dyn Checkout>;
+
+    /// The vendor's patient billing, if it has it.
+    fn billing(&self) -> Option<&dyn PatientBilling>;
+
+    /// The vendor's webhook verification, if it signs webhooks.
+    fn webhooks(&self) -> Option<&dyn Webhooks>;
+
+    /// What the vendor serves: derived from the accessors.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::of(self)
+    }
+}
+
+/// One operation of a capability or of a vendor client, as named in errors and traces.
 macro_rules! operations {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $bit:literal, $safety:ident; )*) => {
-        /// One operation of [`PaymentProvider`].
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal; )*) => {
+        /// One vendor operation, as named in errors and traces.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Operation {
@@ -43,21 +188,12 @@ macro_rules! operations {
         }
 
         impl Operation {
-            /// Every operation, in trait order.
+            /// Every operation.
             pub const ALL: &'static [Operation] = &[$(Operation::$variant),*];
 
-            /// The snake_case name (`"create_payment_intent"`), as used in errors and traces.
+            /// The snake_case name (`"create_payment_intent"`).
             pub const fn as_str(self) -> &'static str {
                 match self { $(Operation::$variant => $name,)* }
-            }
-
-            /// Whether a failed attempt may be retried when it may have reached the vendor.
-            pub const fn retry_safety(self) -> RetrySafety {
-                match self { $(Operation::$variant => RetrySafety::$safety,)* }
-            }
-
-            const fn bit(self) -> u16 {
-                match self { $(Operation::$variant => 1 << $bit,)* }
             }
         }
     };
@@ -65,19 +201,49 @@ macro_rules! operations {
 
 operations! {
     /// List a patient's saved payment methods.
-    ListPaymentMethods = "list_payment_methods", 0, Idempotent;
-    /// Save a new payment method (a processor token) for a patient.
-    AddPaymentMethod = "add_payment_method", 1, NotIdempotent;
+    ListPaymentMethods = "list_payment_methods";
+    /// Save a new payment method for a patient.
+    AddPaymentMethod = "add_payment_method";
     /// Remove a saved payment method.
-    RemovePaymentMethod = "remove_payment_method", 2, Idempotent;
+    RemovePaymentMethod = "remove_payment_method";
+    /// Start a checkout.
+    StartCheckout = "start_checkout";
     /// Create a payment intent whose client secret goes to the browser.
-    CreatePaymentIntent = "create_payment_intent", 3, NotIdempotent;
+    CreatePaymentIntent = "create_payment_intent";
+    /// Create a setup intent (save a card for later).
+    CreateSetupIntent = "create_setup_intent";
+    /// Finish a payment setup and link the shipping address.
+    CompletePaymentSetup = "complete_payment_setup";
     /// Update a user's saved payment setup and shipping address.
-    UpdatePaymentInfo = "update_payment_info", 4, NotIdempotent;
+    UpdatePaymentInfo = "update_payment_info";
+    /// Create a payment for a case.
+    CreateCasePayment = "create_case_payment";
+    /// Confirm a payment made outside the vendor.
+    ConfirmCustomerPayment = "confirm_customer_payment";
     /// Verify a patient's identity and read their outstanding balance.
-    VerifyPatientBalance = "verify_patient_balance", 5, Idempotent;
-    /// Settle charges from the patient's credit balance (moves money).
-    SettleChargesFromCredit = "settle_charges_from_credit", 6, NotIdempotent;
+    VerifyPatientBalance = "verify_patient_balance";
+    /// Settle charges from the patient's credit balance.
+    SettleChargesFromCredit = "settle_charges_from_credit";
+    /// Create a payin configuration (a component session).
+    CreatePayinConfig = "create_payin_config";
+    /// Charge a saved payment method.
+    PayWithSavedMethod = "pay_with_saved_method";
+    /// Find the hosted payment links of a phone number.
+    FindPaymentLinks = "find_payment_links";
+    /// Refund a payment.
+    RefundPayment = "refund_payment";
+    /// Read a patient's available credit.
+    CreditBalance = "credit_balance";
+    /// List a patient's credits.
+    ListCredits = "list_credits";
+    /// List a patient's payments.
+    ListPayments = "list_payments";
+    /// Read one charge.
+    GetCharge = "get_charge";
+    /// Reconcile a money call.
+    Reconcile = "reconcile";
+    /// Log a patient in.
+    Login = "login";
 }
 
 impl fmt::Display for Operation {
@@ -86,148 +252,40 @@ impl fmt::Display for Operation {
     }
 }
 
-/// The set of [`Operation`]s a provider supports.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Capabilities(u16);
-
-impl Capabilities {
-    /// No operation.
-    pub const NONE: Capabilities = Capabilities(0);
-
-    /// The set of the given operations.
-    pub const fn from_operations(ops: &[Operation]) -> Capabilities {
-        let mut bits = 0;
-        let mut i = 0;
-        while i < ops.len() {
-            bits |= ops[i].bit();
-            i += 1;
-        }
-        Capabilities(bits)
-    }
-
-    /// `true` when `op` is in the set.
-    pub const fn supports(self, op: Operation) -> bool {
-        self.0 & op.bit() != 0
-    }
-
-    /// The operations in the set, in trait order.
-    pub fn operations(self) -> impl Iterator<Item = Operation> {
-        Operation::ALL
-            .iter()
-            .copied()
-            .filter(move |op| self.supports(*op))
-    }
-}
-
-impl fmt::Debug for Capabilities {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(self.operations()).finish()
-    }
-}
-
-impl fmt::Display for Capabilities {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, op) in self.operations().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            f.write_str(op.as_str())?;
-        }
-        Ok(())
-    }
-}
-
-/// A patient-payment vendor behind one interface.
-///
-/// Write your code against `&dyn PaymentProvider` (or `Box<dyn PaymentProvider>`,
-/// `Arc<dyn PaymentProvider>`) and any vendor can be swapped in. Each method validates its
-/// request before any I/O and returns [`Error::InvalidInput`](crate::Error::InvalidInput)
-/// naming the field. A vendor that lacks an operation returns
-/// [`Error::Unsupported`](crate::Error::Unsupported) without I/O; ask
-/// [`capabilities`](PaymentProvider::capabilities) first to avoid that.
-///
-/// There are no default method bodies on purpose: every vendor states its "no" explicitly.
-///
-/// ```
-/// use patientpay_core::{Operation, PaymentProvider, Result, SavedPaymentMethod, ListPaymentMethods};
-///
-/// async fn saved_cards(provider: &dyn PaymentProvider) -> Result<Vec<SavedPaymentMethod>> {
-///     if !provider.capabilities().supports(Operation::ListPaymentMethods) {
-///         return Ok(Vec::new());
-///     }
-///     provider.list_payment_methods(ListPaymentMethods::new()).await
-/// }
-/// ```
-///
-/// # Errors
-/// Every method returns the [`Error`](crate::Error) of the layer that failed.
-#[cfg_attr(feature = "mock", mockall::automock)]
-#[async_trait]
-pub trait PaymentProvider: Send + Sync {
-    /// The vendor's short name (`"careportals"`, `"carevalidate"`, `"decoda"`).
-    fn name(&self) -> &'static str;
-
-    /// The operations this provider supports.
-    fn capabilities(&self) -> Capabilities;
-
-    /// Lists the patient's saved payment methods.
-    async fn list_payment_methods(
-        &self,
-        request: ListPaymentMethods,
-    ) -> Result<Vec<SavedPaymentMethod>>;
-
-    /// Saves a payment method from a processor token (Stripe `pm_…` or an NMI token).
-    async fn add_payment_method(&self, request: AddPaymentMethod) -> Result<SavedPaymentMethod>;
-
-    /// Removes a saved payment method.
-    async fn remove_payment_method(
-        &self,
-        request: RemovePaymentMethod,
-    ) -> Result<RemovedPaymentMethod>;
-
-    /// Creates a payment intent; its client secret goes to the browser.
-    async fn create_payment_intent(&self, request: CreatePaymentIntent) -> Result<PaymentIntent>;
-
-    /// Updates a user's saved payment setup and shipping address.
-    async fn update_payment_info(&self, request: UpdatePaymentInfo) -> Result<PaymentInfoUpdated>;
-
-    /// Verifies a patient's identity and returns their outstanding charges and payment link.
-    async fn verify_patient_balance(&self, request: VerifyPatient) -> Result<PatientBalance>;
-
-    /// Settles charges from the patient's credit balance. Moves money: never retried once
-    /// it may have reached the vendor.
-    async fn settle_charges_from_credit(&self, request: SettleChargesFromCredit)
-    -> Result<Payment>;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn capabilities_set() {
-        let caps = Capabilities::from_operations(Operation::ALL);
-        assert_eq!(caps.operations().count(), Operation::ALL.len());
-        assert!(!Capabilities::NONE.supports(Operation::ListPaymentMethods));
+        let all = Capabilities::from_capabilities(Capability::ALL);
+        assert_eq!(all.iter().count(), Capability::ALL.len());
+        assert!(!Capabilities::NONE.supports(Capability::Checkout));
         assert_eq!(
             format!(
                 "{:?}",
-                Capabilities::from_operations(&[Operation::AddPaymentMethod])
+                Capabilities::from_capabilities(&[Capability::Checkout])
             ),
-            "{AddPaymentMethod}"
+            "{Checkout}"
         );
+        for c in Capability::ALL {
+            let one = Capabilities::from_capabilities(&[*c]);
+            assert_eq!(one.iter().collect::<Vec<_>>(), vec![*c]);
+            assert_eq!(one.to_string(), c.as_str());
+        }
     }
 
     #[test]
-    fn money_moving_operations_are_not_idempotent() {
-        for op in [
-            Operation::AddPaymentMethod,
-            Operation::CreatePaymentIntent,
-            Operation::UpdatePaymentInfo,
-            Operation::SettleChargesFromCredit,
-        ] {
-            assert_eq!(op.retry_safety(), RetrySafety::NotIdempotent, "{op}");
-        }
+    fn operation_names_are_unique_snake_case() {
+        let mut names: Vec<_> = Operation::ALL.iter().map(|o| o.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        );
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Operation::ALL.len());
     }
 
     #[test]

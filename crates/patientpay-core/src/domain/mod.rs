@@ -1,0 +1,24 @@
+//! The unified domain: what a backend asks for and gets back, whatever the vendor.
+//!
+//! Requests are built with `new(...)` and `with_*` methods and validated by the provider
+//! before any I/O. Responses have public fields and a `new(...)` for the required ones, so a
+//! test (or a mock) can build them. Types holding PHI print `<redacted>` for it in `Debug`;
+//! secrets are [`secrecy`] types.
+//!
+//! The types of each capability live beside its trait in [`crate::capability`]; this module
+//! holds what they share (patients, addresses, per-call options) and re-exports them all,
+//! so `patientpay_core::domain::X` names every domain type.
+
+mod common;
+mod patient;
+mod payment_info;
+
+pub use crate::capability::billing::*;
+pub use crate::capability::checkout::*;
+pub use crate::capability::payment_methods::*;
+pub use common::*;
+pub use patient::*;
+pub use payment_info::*;
+
+#[cfg(test)]
+mod tests;

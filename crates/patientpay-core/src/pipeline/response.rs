@@ -1,0 +1,497 @@
+//! A vendor's answer: status, headers, the size-capped body, its decoding, and the
+//! [`ResponseMeta`] a caller can read on success.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::StatusCode;
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::provider::Operation;
+
+/// A vendor's answer, with its body read (up to the size cap: the error-body cap for a
+/// non-2xx answer, beyond which the body is cut and [`truncated`](Self::truncated) says so).
+#[derive(Clone)]
+pub struct VendorResponse {
+    provider: &'static str,
+    operation: Operation,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    attempts: u32,
+    truncated: bool,
+}
+
+impl fmt::Debug for VendorResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VendorResponse")
+            .field("provider", &self.provider)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl VendorResponse {
+    /// Builds a response by hand (for tests of vendor parsers).
+    pub fn from_parts(
+        provider: &'static str,
+        operation: Operation,
+        status: u16,
+        headers: HeaderMap,
+        body: impl Into<Bytes>,
+    ) -> VendorResponse {
+        VendorResponse {
+            provider,
+            operation,
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            headers,
+            body: body.into(),
+            attempts: 1,
+            truncated: false,
+        }
+    }
+
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.attempts = attempts;
+    }
+
+    pub(crate) fn set_truncated(&mut self, truncated: bool) {
+        self.truncated = truncated;
+    }
+
+    /// `true` when the (error) body was longer than the error-body cap and was cut.
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// The content type's essence (`text/html`), lower-cased and bounded, for messages.
+    pub fn content_type_essence(&self) -> Option<String> {
+        let ct = self.content_type()?;
+        let essence: String = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(64)
+            .filter(|c| c.is_ascii_graphic())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        (!essence.is_empty()).then_some(essence)
+    }
+
+    /// A description of a body that is not the vendor's error shape, built from its status,
+    /// content type and length only — never its content, which may echo secrets or PHI:
+    /// `"HTTP 502 with a text/html body of 1234 bytes (not shown)"`.
+    pub fn describe_unparsed(&self) -> String {
+        let len = self.body.len();
+        let more = if self.truncated { " or more" } else { "" };
+        match (self.content_type_essence(), len) {
+            (_, 0) => format!("HTTP {} with an empty body", self.status.as_u16()),
+            (Some(ct), _) => format!(
+                "HTTP {} with a {ct} body of {len}{more} bytes (not shown)",
+                self.status.as_u16()
+            ),
+            (None, _) => format!(
+                "HTTP {} with a body of {len}{more} bytes (not shown)",
+                self.status.as_u16()
+            ),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// `true` for 2xx.
+    pub fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// How many attempts were made to get this answer.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The vendor's request id, from the usual headers.
+    pub fn request_id(&self) -> Option<String> {
+        [
+            "x-request-id",
+            "request-id",
+            "x-amzn-requestid",
+            "x-correlation-id",
+        ]
+        .iter()
+        .find_map(|h| self.headers.get(*h))
+        .and_then(|v| v.to_str().ok())
+        .and_then(sanitize_id_header)
+        .map(str::to_owned)
+    }
+
+    /// The `Retry-After` header as a duration (seconds or an HTTP date).
+    pub fn retry_after(&self) -> Option<Duration> {
+        parse_retry_after(self.headers.get(RETRY_AFTER)?)
+    }
+
+    /// `true` when the content type says JSON (`application/json`, `…+json`).
+    pub fn is_json(&self) -> bool {
+        self.content_type().is_some_and(content_type_is_json)
+    }
+
+    /// The trimmed `Content-Type`, as sent (compare it case-insensitively).
+    fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    }
+
+    /// Decodes a success body into `T`: the content type must be JSON (or absent), the body
+    /// non-empty and of the right shape.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] saying what and where, never the body's content.
+    ///
+    /// `T` may borrow from the body (`&str`, `Cow<str>` fields): a caller that needs only a
+    /// few fields of a large answer does not have to copy them.
+    pub fn json<'a, T: Deserialize<'a>>(&'a self) -> Result<T> {
+        if let Some(ct) = self.content_type()
+            && !content_type_is_json(ct)
+        {
+            let ct: String = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(64)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            return Err(
+                self.decode_error(format!("expected a JSON response, got content-type {ct}"))
+            );
+        }
+        decode_json(&self.body).map_err(|detail| self.decode_error(detail))
+    }
+
+    /// The body as JSON whatever the content type (for error shapes), if it parses.
+    pub fn json_lenient(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// An [`Error::Decode`] for this response.
+    pub fn decode_error(&self, detail: impl Into<String>) -> Error {
+        Error::Decode {
+            provider: self.provider,
+            operation: self.operation,
+            status: self.status.as_u16(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Classifies this (error) answer with the vendor's own `message`: 401/403 → `Auth`,
+    /// 429 → `RateLimited`, else `Vendor` (see [`Error::from_vendor_status`]).
+    pub fn error(&self, message: Option<String>) -> Error {
+        Error::from_vendor_status(
+            self.provider,
+            self.operation,
+            self.status.as_u16(),
+            message,
+            self.request_id(),
+            self.retry_after(),
+        )
+    }
+}
+
+fn content_type_is_json(ct: &str) -> bool {
+    ct.get(..16)
+        .is_some_and(|p| p.eq_ignore_ascii_case("application/json"))
+        || contains_ignore_ascii_case(ct, "+json")
+}
+
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Decodes JSON into `T`. On failure, says where and what kind of problem, never the
+/// offending value (it may be PHI).
+///
+/// The body is checked as UTF-8 once, then parsed from `&str`: `serde_json::from_slice`
+/// would validate every string and key again as it meets it, which is a seventh of the
+/// parse time of a large answer (see docs/performance.md). Invalid UTF-8 is reported as
+/// malformed JSON, as `from_slice` would.
+///
+/// # Errors
+/// A one-line description of the problem.
+pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> std::result::Result<T, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err("empty response body".to_owned());
+    }
+    let parsed = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str::<T>(text),
+        Err(_) => serde_json::from_slice::<T>(body),
+    };
+    match parsed {
+        Ok(v) => Ok(v),
+        Err(_) => {
+            // Slow path only on failure: re-run with path tracking to say where.
+            let de = &mut serde_json::Deserializer::from_slice(body);
+            match serde_path_to_error::deserialize::<_, T>(de) {
+                Ok(v) => Ok(v),
+                Err(e) => {
+                    let path = e.path().to_string();
+                    let inner = e.into_inner();
+                    Err(describe_json_error(&path, &inner))
+                }
+            }
+        }
+    }
+}
+
+fn describe_json_error(path: &str, e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io => "I/O error".to_owned(),
+        Category::Eof => "truncated JSON".to_owned(),
+        Category::Syntax => "malformed JSON".to_owned(),
+        Category::Data => {
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or("");
+            if msg.starts_with("missing field")
+                || msg.starts_with("duplicate field")
+                || msg.starts_with("invalid length")
+            {
+                msg.to_owned()
+            } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
+                // "invalid type: string \"Jane\", expected u32" → keep the kinds only.
+                let got = rest.split([' ', ',']).next().unwrap_or("value");
+                let expected = rest.split(", expected ").nth(1).unwrap_or("another type");
+                format!("invalid type: got {got}, expected {expected}")
+            } else if msg.starts_with("invalid value") {
+                let expected = msg.split(", expected ").nth(1).unwrap_or("another value");
+                format!("invalid value, expected {expected}")
+            } else {
+                "unexpected value".to_owned()
+            }
+        }
+    };
+    let location = if path.is_empty() || path == "." {
+        "top level".to_owned()
+    } else {
+        format!("`{path}`")
+    };
+    format!(
+        "{what} at {location} (line {}, column {})",
+        e.line(),
+        e.column()
+    )
+}
+
+fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
+    let text = value.to_str().ok()?.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(text).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// What the vendor said about a call besides its answer: its request id, the HTTP status,
+/// the attempts it took and the rate-limit headers. Read it on success through
+/// [`CallOptions::with_meta`](crate::CallOptions::with_meta); errors carry the same
+/// status and request id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// The HTTP status.
+    pub status: u16,
+    /// The vendor's request id (only when it looks like an id: bounded, visible ASCII).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// How many attempts the call took.
+    pub attempts: u32,
+    /// The vendor's rate-limit headers, when it sent them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// The rate-limit headers of an answer (`X-RateLimit-Limit`, `-Remaining`, `-Reset`).
+/// Parsed leniently: a header that does not parse is left out, never an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// Requests left in the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
+    /// When the window resets, as the vendor wrote it (its format is not documented).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset: Option<String>,
+}
+
+impl ResponseMeta {
+    /// The metadata of `response`.
+    pub fn of(response: &VendorResponse) -> ResponseMeta {
+        ResponseMeta {
+            status: response.status(),
+            request_id: response.request_id(),
+            attempts: response.attempts(),
+            rate_limit: RateLimit::from_headers(response.headers()),
+        }
+    }
+}
+
+impl RateLimit {
+    /// The rate-limit headers in `headers`, if any is there.
+    pub fn from_headers(headers: &HeaderMap) -> Option<RateLimit> {
+        let text = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+        };
+        let number = |name: &str| text(name).and_then(|v| v.parse::<u64>().ok());
+        let limit = number("x-ratelimit-limit");
+        let remaining = number("x-ratelimit-remaining");
+        let reset = text("x-ratelimit-reset")
+            .and_then(sanitize_id_header)
+            .map(str::to_owned);
+        if limit.is_none() && remaining.is_none() && reset.is_none() {
+            return None;
+        }
+        Some(RateLimit {
+            limit,
+            remaining,
+            reset,
+        })
+    }
+}
+
+/// The longest request id kept from a vendor's header.
+pub const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// A header value kept only if it looks like an id: 1 to [`MAX_REQUEST_ID_LEN`] bytes of
+/// visible ASCII without quotes, backslashes or angle brackets. A hostile or buggy vendor
+/// can put anything in a header; anything else is dropped, never copied into an error or a
+/// trace.
+pub fn sanitize_id_header(raw: &str) -> Option<&str> {
+    let raw = raw.trim();
+    let ok = !raw.is_empty()
+        && raw.len() <= MAX_REQUEST_ID_LEN
+        && raw.bytes().all(|b| {
+            (0x21..=0x7e).contains(&b) && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'\'')
+        });
+    ok.then_some(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("7")),
+            Some(Duration::from_secs(7))
+        );
+        let future = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        let d = parse_retry_after(&HeaderValue::from_str(&future).unwrap()).unwrap();
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after(&HeaderValue::from_static("soon")), None);
+    }
+
+    #[test]
+    fn decode_errors_never_echo_values() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct P {
+            age: u32,
+            name: String,
+        }
+        let e = decode_json::<P>(br#"{"age": "Jane Secret", "name": "x"}"#).unwrap_err();
+        assert!(!e.contains("Jane"), "{e}");
+        assert!(e.contains("`age`"), "{e}");
+        let e = decode_json::<P>(br#"{"age": 3}"#).unwrap_err();
+        assert!(e.contains("missing field `name`"), "{e}");
+        assert!(
+            decode_json::<P>(br#"{"age": 3, "na"#)
+                .unwrap_err()
+                .contains("truncated")
+        );
+        assert!(decode_json::<P>(b"").unwrap_err().contains("empty"));
+        assert!(
+            decode_json::<P>(b"<html>")
+                .unwrap_err()
+                .contains("malformed")
+        );
+        assert!(
+            decode_json::<P>(&[0xff, 0xfe, 0x00])
+                .unwrap_err()
+                .contains("malformed")
+        );
+    }
+
+    #[test]
+    fn request_ids_must_look_like_ids() {
+        assert_eq!(sanitize_id_header(" req_123-abc "), Some("req_123-abc"));
+        assert_eq!(sanitize_id_header(""), None);
+        assert_eq!(sanitize_id_header("a b"), None);
+        assert_eq!(sanitize_id_header("<script>"), None);
+        assert_eq!(sanitize_id_header("x\"y"), None);
+        assert_eq!(sanitize_id_header("é"), None);
+        assert!(sanitize_id_header(&"a".repeat(MAX_REQUEST_ID_LEN)).is_some());
+        assert_eq!(
+            sanitize_id_header(&"a".repeat(MAX_REQUEST_ID_LEN + 1)),
+            None
+        );
+        assert_eq!(sanitize_id_header("!~"), Some("!~"));
+        assert_eq!(sanitize_id_header("\u{7f}"), None);
+    }
+
+    #[test]
+    fn unparsed_bodies_are_described_not_shown() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        let r =
+            VendorResponse::from_parts("x", Operation::GetCharge, 502, h, "<h1>jane@x.com</h1>");
+        let d = r.describe_unparsed();
+        assert_eq!(d, "HTTP 502 with a text/html body of 19 bytes (not shown)");
+        let empty =
+            VendorResponse::from_parts("x", Operation::GetCharge, 500, HeaderMap::new(), "");
+        assert_eq!(empty.describe_unparsed(), "HTTP 500 with an empty body");
+    }
+}
