@@ -10,7 +10,7 @@ use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 
 use crate::fault::FaultKind;
 use crate::{SandboxRequest, SandboxResponse, Shared};
@@ -33,10 +33,15 @@ pub(crate) async fn serve(
                 let Ok((stream, _)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
                 let shared = Arc::clone(&shared);
+                let header_read_timeout = shared.header_read_timeout();
                 connections.spawn(async move {
                     let service = service_fn(move |req| handle(Arc::clone(&shared), req));
+                    // A client that opens a connection and sends no (or a partial) request
+                    // head is cut off after `header_read_timeout`, as a real server does.
                     let _ = hyper::server::conn::http1::Builder::new()
                         .keep_alive(true)
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(header_read_timeout)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });

@@ -78,7 +78,7 @@ async fn payment_intent_success_shape_and_state() {
     let (_, second) = post(
         &sandbox,
         INTENT,
-        Some("any-other-key"),
+        Some(credentials::CAREVALIDATE_API_KEY),
         "application/json",
         r#"{"amount": 19.99}"#,
     )
@@ -131,7 +131,14 @@ async fn payment_intent_errors_use_the_vendor_messages() {
         ),
     ];
     for (body, message) in cases {
-        let (status, answer) = post(&sandbox, INTENT, Some("k"), "application/json", body).await;
+        let (status, answer) = post(
+            &sandbox,
+            INTENT,
+            Some(credentials::CAREVALIDATE_API_KEY),
+            "application/json",
+            body,
+        )
+        .await;
         assert_eq!(status, 400, "{body}");
         assert_eq!(
             answer,
@@ -143,7 +150,7 @@ async fn payment_intent_errors_use_the_vendor_messages() {
     let (status, answer) = post(
         &sandbox,
         INTENT,
-        Some("k"),
+        Some(credentials::CAREVALIDATE_API_KEY),
         "text/plain",
         r#"{"amount": 5}"#,
     )
@@ -158,15 +165,24 @@ async fn payment_intent_errors_use_the_vendor_messages() {
 #[tokio::test]
 async fn missing_or_blank_key_is_refused_on_both_routes() {
     let sandbox = Sandbox::start().await.unwrap();
-    for path in [INTENT, USERS] {
-        for key in [None, Some(""), Some("   ")] {
+    let wave2 = [
+        "/api/v1/payments/setup",
+        "/api/v1/complete-payment-setup",
+        "/api/v1/cases/3c9a7f2e-1b4d-4e8a-9f6b-000000000001/payments",
+        "/api/v1/customer-payment-confirmation",
+    ];
+    for path in [INTENT, USERS].into_iter().chain(wave2) {
+        for key in [None, Some(""), Some("   "), Some("wrong-key")] {
             let (status, body) =
                 post(&sandbox, path, key, "application/json", r#"{"amount": 5}"#).await;
             assert_eq!(status, 401);
             assert_eq!(body, json!({"status": 401, "error": "Invalid API key"}));
         }
     }
-    assert_eq!(sandbox.count("POST", INTENT), 3);
+    assert_eq!(sandbox.count("POST", INTENT), 4);
+    assert!(sandbox.with_state(
+        |s| s.carevalidate.case_payments.is_empty() && s.carevalidate.setup_intents.is_empty()
+    ));
     let recorded = sandbox.requests();
     assert!(
         recorded
@@ -251,7 +267,14 @@ async fn update_payment_info_documented_errors() {
         assert_eq!(answer["error"], error);
         assert_eq!(answer["success"], false);
     }
-    let (status, answer) = post(&sandbox, USERS, Some("k"), "application/json", "{not json").await;
+    let (status, answer) = post(
+        &sandbox,
+        USERS,
+        Some(credentials::CAREVALIDATE_API_KEY),
+        "application/json",
+        "{not json",
+    )
+    .await;
     assert_eq!((status, answer["success"].as_bool()), (400, Some(false)));
     assert!(sandbox.with_state(|s| s.carevalidate.payment_info.is_empty()));
 }
@@ -281,7 +304,7 @@ async fn other_methods_and_paths_are_not_carevalidate_routes() {
     let sandbox = Sandbox::start().await.unwrap();
     let resp = reqwest::Client::new()
         .get(format!("{}{INTENT}", sandbox.base_url()))
-        .header("cv-api-key", "k")
+        .header("cv-api-key", credentials::CAREVALIDATE_API_KEY)
         .send()
         .await
         .unwrap();

@@ -12,7 +12,7 @@ async fn eighty_concurrent_clients_across_all_vendors() {
         tasks.push(tokio::spawn(async move {
             // A client (and connection pool) of its own, like separate test processes.
             let http = reqwest::Client::new();
-            let token = format!("patient-{client_no}");
+            let token = credentials::careportals_token_for(&format!("patient-{client_no}"));
             for i in 0..5 {
                 let r = http
                     .post(format!("{base}/v2/users/payment-methods"))

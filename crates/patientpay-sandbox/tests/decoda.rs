@@ -66,9 +66,20 @@ async fn auth_routes_and_methods() {
     let sandbox = Sandbox::start().await.unwrap();
     let c = Client::new(&sandbox);
     let body = maria().to_string();
+    // A missing header is FastAPI's 422 naming it; a wrong one is 401.
+    for (key, tenant, missing) in [
+        (None, Some(credentials::DECODA_TENANT), vec!["API-KEY"]),
+        (Some(credentials::DECODA_API_KEY), None, vec!["TENANT"]),
+        (None, None, vec!["TENANT", "API-KEY"]),
+    ] {
+        let (status, v) = c.post(VERIFY, key, tenant, body.as_bytes()).await;
+        let detail: Vec<Value> = missing
+            .iter()
+            .map(|h| json!({"type": "missing", "loc": ["header", h], "msg": "Field required", "input": null}))
+            .collect();
+        assert_eq!((status, v), (422, json!({ "detail": detail })));
+    }
     for (key, tenant) in [
-        (None, Some(credentials::DECODA_TENANT)),
-        (Some(credentials::DECODA_API_KEY), None),
         (Some("wrong"), Some(credentials::DECODA_TENANT)),
         (Some(credentials::DECODA_API_KEY), Some("other")),
     ] {

@@ -8,8 +8,22 @@
 //! - `DELETE /v2/users/payment-methods/{id}` → `{"success": true}`, or 404
 //!   `{"statusCode":404,"message":"Payment method not found"}`.
 //!
-//! Every non-empty bearer token is a patient with their own wallet; a missing or empty
-//! token is 401 `{"statusCode":401,"message":"Unauthorized"}`. Stripe's test tokens work:
+//! - `POST /auth/login` and `POST /patient/auth` (both: the vendor's guide names the second,
+//!   the first is what a live integration observed) `{"username", "password"}` → `201
+//!   {"token": "<JWT>"}`; wrong credentials → 401 `{"statusCode":401,"message":"Invalid
+//!   credentials"}`; a missing field → 400 with NestJS's message list. The username is the
+//!   e-mail, also accepted as `email#organization` (CarePortals' username format). 201 is
+//!   NestJS's default for a POST; the vendor's pages show no login answer.
+//!
+//! Auth, as the vendor checks it: the bearer token must be a JWT the sandbox signed (HS256,
+//! [`crate::jwt::SIGNING_KEY`]) and not expired, else 401 `{"statusCode":401,
+//! "message":"Unauthorized"}`; its `sub` is the patient (any id: a new one has an empty
+//! wallet). An `Origin`, when sent, must be one of
+//! [`CAREPORTALS_ALLOWED_ORIGINS`](crate::credentials::CAREPORTALS_ALLOWED_ORIGINS), and an
+//! `organization` header, when sent, must be
+//! [`CAREPORTALS_ORGANIZATION`](crate::credentials::CAREPORTALS_ORGANIZATION) (and the
+//! token's); else 403 `{"statusCode":403,"message":…,"error":"Forbidden"}`. Both are
+//! optional as on a CarePortals subdomain. Stripe's test tokens work:
 //! `pm_card_visa` (visa 4242), `pm_card_mastercard` (mastercard 4444), `pm_card_amex`
 //! (amex 0005), `pm_card_chargeDeclined` → 402 "Your card was declined."; any other
 //! `pm_…` is accepted as a generated Visa card; any other token is an NMI payment token and
@@ -27,29 +41,75 @@ use serde_json::{Value, json};
 
 use crate::{SandboxRequest, SandboxResponse};
 
+use crate::credentials;
+
 /// The token of the seeded demo patient.
-const DEMO_TOKEN: &str = crate::credentials::CAREPORTALS_TOKEN;
+const DEMO_TOKEN: &str = credentials::CAREPORTALS_TOKEN;
+
+/// Lifetime of the tokens login issues: 720 h, as observed live (30 days).
+const LOGIN_TOKEN_SECONDS: i64 = 720 * 3600;
 
 /// Expiry given to generated cards (Stripe's test cards accept any future date).
 const GENERATED_EXP: (u32, u32) = (12, 2034);
 
-/// Initial CarePortals state: wallets keyed by the patient's bearer token, each a list of
-/// payment method objects exactly as `GET /users/payment-methods` returns them.
+/// Initial CarePortals state: wallets and the patients who can log in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Seed {
-    /// Wallets by bearer token (the JWT without `Bearer `).
+    /// Wallets, each a list of payment method objects exactly as `GET
+    /// /users/payment-methods` returns them, keyed by patient id — or by a token the sandbox
+    /// issued, which stands for its `sub` (the default seed keys the demo wallet by
+    /// [`CAREPORTALS_TOKEN`](crate::credentials::CAREPORTALS_TOKEN)).
     pub wallets: BTreeMap<String, Vec<Value>>,
+    /// Patients who can log in.
+    pub patients: Vec<SeedPatient>,
+}
+
+/// A CarePortals patient with login credentials.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SeedPatient {
+    /// Patient id (a Mongo-style id, the JWT's `sub`).
+    pub id: String,
+    /// Login username (the e-mail).
+    pub username: String,
+    /// Login password.
+    pub password: String,
+    /// First name.
+    #[serde(default)]
+    pub first_name: String,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: String,
 }
 
 impl Default for Seed {
-    /// The demo patient ([`CAREPORTALS_TOKEN`](crate::credentials::CAREPORTALS_TOKEN)) with
-    /// the docs' saved Visa ending 4242.
+    /// The demo patient ([`CAREPORTALS_TOKEN`](crate::credentials::CAREPORTALS_TOKEN),
+    /// `jane.doe@example.com` / `sandbox-password`) with the docs' saved Visa ending 4242,
+    /// and `john@example.com` / `sandbox-password` with an empty wallet.
     fn default() -> Seed {
         let mut wallets = BTreeMap::new();
         wallets.insert(DEMO_TOKEN.to_owned(), vec![doc_visa()]);
-        Seed { wallets }
+        Seed {
+            wallets,
+            patients: vec![
+                SeedPatient {
+                    id: credentials::CAREPORTALS_PATIENT_ID.to_owned(),
+                    username: credentials::CAREPORTALS_USERNAME.to_owned(),
+                    password: credentials::CAREPORTALS_PASSWORD.to_owned(),
+                    first_name: "Jane".to_owned(),
+                    last_name: "Doe".to_owned(),
+                },
+                SeedPatient {
+                    id: "66f1c0de0000000000000002".to_owned(),
+                    username: "john@example.com".to_owned(),
+                    password: credentials::CAREPORTALS_PASSWORD.to_owned(),
+                    first_name: "John".to_owned(),
+                    last_name: "Doe".to_owned(),
+                },
+            ],
+        }
     }
 }
 
@@ -109,25 +169,51 @@ fn doc_visa() -> Value {
 #[non_exhaustive]
 pub struct State {
     wallets: BTreeMap<String, Vec<Value>>,
+    /// Patients who can log in.
+    pub patients: Vec<SeedPatient>,
+    /// How many tokens login has issued.
+    pub tokens_issued: u64,
     next_id: u64,
+}
+
+/// The patient id a wallet key stands for: a sandbox token's `sub`, else the key itself.
+fn patient_of(key: &str) -> String {
+    match crate::jwt::verify(key, i64::MIN) {
+        Ok(claims) => claims.sub,
+        Err(_) => key.to_owned(),
+    }
 }
 
 impl State {
     pub(crate) fn from_seed(seed: &Seed) -> State {
         State {
-            wallets: seed.wallets.clone(),
+            wallets: seed
+                .wallets
+                .iter()
+                .map(|(k, v)| (patient_of(k), v.clone()))
+                .collect(),
+            patients: seed.patients.clone(),
+            tokens_issued: 0,
             next_id: 1,
         }
     }
 
-    /// The saved methods of the patient with bearer token `token` (empty if none).
-    pub fn wallet(&self, token: &str) -> &[Value] {
-        self.wallets.get(token).map(Vec::as_slice).unwrap_or(&[])
+    /// The saved methods of a patient (by id, or by a sandbox token), empty if none.
+    pub fn wallet(&self, patient: &str) -> &[Value] {
+        self.wallets
+            .get(&patient_of(patient))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
-    /// Replaces the saved methods of the patient with bearer token `token`.
-    pub fn set_wallet(&mut self, token: &str, methods: Vec<Value>) {
-        self.wallets.insert(token.to_owned(), methods);
+    /// Replaces the saved methods of a patient (by id, or by a sandbox token).
+    pub fn set_wallet(&mut self, patient: &str, methods: Vec<Value>) {
+        self.wallets.insert(patient_of(patient), methods);
+    }
+
+    /// Every wallet, by patient id.
+    pub fn wallets(&self) -> &BTreeMap<String, Vec<Value>> {
+        &self.wallets
     }
 
     fn next(&mut self) -> u64 {
@@ -149,12 +235,50 @@ fn not_found_route(req: &SandboxRequest) -> SandboxResponse {
     )
 }
 
+fn forbidden(message: &str) -> SandboxResponse {
+    SandboxResponse::json(
+        403,
+        &json!({"statusCode": 403, "message": message, "error": "Forbidden"}),
+    )
+}
+
 /// The bearer token, if a non-empty one was sent.
 fn bearer(req: &SandboxRequest) -> Option<String> {
     let value = req.header("authorization")?.trim();
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
+/// The `Origin` and `organization` checks every CarePortals route makes.
+fn check_origin_and_organization(req: &SandboxRequest) -> Result<(), SandboxResponse> {
+    if let Some(origin) = req.headers.get("origin") {
+        let ok = origin.to_str().is_ok_and(|o| {
+            credentials::CAREPORTALS_ALLOWED_ORIGINS
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(o.trim()))
+        });
+        if !ok {
+            return Err(forbidden("Origin not allowed"));
+        }
+    }
+    if let Some(org) = req.headers.get("organization")
+        && org.to_str().ok().map(str::trim) != Some(credentials::CAREPORTALS_ORGANIZATION)
+    {
+        return Err(forbidden("Invalid organization"));
+    }
+    Ok(())
+}
+
+/// The patient id of a valid sandbox token.
+fn authenticate(req: &SandboxRequest) -> Result<String, SandboxResponse> {
+    let token = bearer(req).ok_or_else(|| error(401, "Unauthorized"))?;
+    let claims =
+        crate::jwt::verify(&token, crate::jwt::now()).map_err(|_| error(401, "Unauthorized"))?;
+    if claims.organization != credentials::CAREPORTALS_ORGANIZATION {
+        return Err(error(401, "Unauthorized"));
+    }
+    Ok(claims.sub)
 }
 
 pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxResponse> {
@@ -164,28 +288,81 @@ pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxR
         ["users", "payment-methods"] => Route::List,
         ["v2", "users", "payment-methods"] => Route::Add,
         ["v2", "users", "payment-methods", id] => Route::Remove((*id).to_owned()),
+        ["auth", "login"] | ["patient", "auth"] => Route::Login,
         _ => return None,
     };
-    let Some(token) = bearer(req) else {
-        return Some(error(401, "Unauthorized"));
+    if let Err(resp) = check_origin_and_organization(req) {
+        return Some(resp);
+    }
+    if let Route::Login = route {
+        return Some(if req.method == Method::POST {
+            login(state, req)
+        } else {
+            not_found_route(req)
+        });
+    }
+    let patient = match authenticate(req) {
+        Ok(p) => p,
+        Err(resp) => return Some(resp),
     };
     Some(match (route, &req.method) {
         (Route::List, &Method::GET) => {
-            SandboxResponse::json(200, &Value::Array(state.wallet(&token).to_vec()))
+            SandboxResponse::json(200, &Value::Array(state.wallet(&patient).to_vec()))
         }
-        (Route::Add, &Method::POST) => add(state, &token, req),
-        (Route::Remove(id), &Method::DELETE) => remove(state, &token, &id),
+        (Route::Add, &Method::POST) => add(state, &patient, req),
+        (Route::Remove(id), &Method::DELETE) => remove(state, &patient, &id),
         _ => not_found_route(req),
     })
 }
 
+fn login(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
+    let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+    let field = |name: &str| match body.get(name) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    let (username, password) = match (field("username"), field("password")) {
+        (Some(u), Some(p)) => (u, p),
+        (u, p) => {
+            let mut messages = Vec::new();
+            if u.is_none() {
+                messages.push("username should not be empty");
+            }
+            if p.is_none() {
+                messages.push("password should not be empty");
+            }
+            return bad_request(&messages);
+        }
+    };
+    let wanted = username.trim().to_ascii_lowercase();
+    let suffix = format!("#{}", credentials::CAREPORTALS_ORGANIZATION);
+    let wanted = wanted.strip_suffix(&suffix).unwrap_or(&wanted);
+    let Some(patient) = state
+        .patients
+        .iter()
+        .find(|p| p.username.to_ascii_lowercase() == wanted && p.password == password)
+    else {
+        return error(401, "Invalid credentials");
+    };
+    let now = crate::jwt::now();
+    let token = crate::jwt::sign(&crate::jwt::Claims {
+        sub: patient.id.clone(),
+        organization: credentials::CAREPORTALS_ORGANIZATION.to_owned(),
+        iat: now,
+        exp: now + LOGIN_TOKEN_SECONDS,
+    });
+    state.tokens_issued += 1;
+    SandboxResponse::json(201, &json!({ "token": token }))
+}
+
 enum Route {
+    Login,
     List,
     Add,
     Remove(String),
 }
 
-fn add(state: &mut State, token: &str, req: &SandboxRequest) -> SandboxResponse {
+fn add(state: &mut State, patient: &str, req: &SandboxRequest) -> SandboxResponse {
     let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
     let pm_token = match body.get("paymentMethodId") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
@@ -206,7 +383,7 @@ fn add(state: &mut State, token: &str, req: &SandboxRequest) -> SandboxResponse 
         nmi_card(state)
     };
     let answer = json!({"last4": method["last4"], "type": method["type"], "exp": method["exp"]});
-    let wallet = state.wallets.entry(token.to_owned()).or_default();
+    let wallet = state.wallets.entry(patient.to_owned()).or_default();
     // Attaching a PaymentMethod already attached to this customer changes nothing.
     if !wallet.iter().any(|m| m.get("id") == method.get("id")) {
         wallet.push(method);
@@ -287,8 +464,8 @@ fn nmi_card(state: &mut State) -> Value {
     })
 }
 
-fn remove(state: &mut State, token: &str, id: &str) -> SandboxResponse {
-    let Some(wallet) = state.wallets.get_mut(token) else {
+fn remove(state: &mut State, patient: &str, id: &str) -> SandboxResponse {
+    let Some(wallet) = state.wallets.get_mut(patient) else {
         return error(404, "Payment method not found");
     };
     let before = wallet.len();
@@ -308,7 +485,8 @@ mod tests {
     fn req(method: Method, path: &str, token: Option<&str>, body: &str) -> SandboxRequest {
         let mut headers = HeaderMap::new();
         if let Some(t) = token {
-            headers.insert("authorization", format!("Bearer {t}").parse().unwrap());
+            let jwt = crate::credentials::careportals_token_for(t);
+            headers.insert("authorization", format!("Bearer {jwt}").parse().unwrap());
         }
         SandboxRequest {
             method,

@@ -41,6 +41,8 @@ use serde_json::{Value, json};
 use crate::credentials;
 use crate::{SandboxRequest, SandboxResponse};
 
+mod wave2;
+
 const VERIFY_PATH: &str = "/billing/payment-link/verify-patient";
 const SETTLE_PATH: &str = "/billing/payment-terminal/charge/create-patient-credit-settled";
 
@@ -105,6 +107,60 @@ pub struct SeedPatient {
     /// Charges.
     #[serde(default)]
     pub charges: Vec<SeedCharge>,
+    /// Saved payment methods (Decoda `PaymentMethodSummary`), archived ones included.
+    #[serde(default)]
+    pub payment_methods: Vec<SeedPaymentMethod>,
+}
+
+/// A saved payment method of a patient.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SeedPaymentMethod {
+    /// Decoda's id (`pm_…`), the path id of charge-card and delete.
+    pub id: String,
+    /// Rainforest's payment method id.
+    #[serde(default)]
+    pub rainforest_payment_method_id: Option<String>,
+    /// `CARD`, `ACH` or `APPLE_PAY`.
+    #[serde(default = "default_method_type")]
+    pub method_type: String,
+    /// Card brand as Rainforest names it (`VISA`...).
+    #[serde(default)]
+    pub brand: Option<String>,
+    /// Card last four digits.
+    #[serde(default)]
+    pub last4: Option<String>,
+    /// Card expiry month.
+    #[serde(default)]
+    pub exp_month: Option<i64>,
+    /// Card expiry year.
+    #[serde(default)]
+    pub exp_year: Option<i64>,
+    /// ACH `INDIVIDUAL` or `BUSINESS`.
+    #[serde(default)]
+    pub account_holder_type: Option<String>,
+    /// ACH account last four digits.
+    #[serde(default)]
+    pub account_number_last4: Option<i64>,
+    /// ACH bank name.
+    #[serde(default)]
+    pub bank_name: Option<String>,
+    /// ACH routing number.
+    #[serde(default)]
+    pub routing_number: Option<i64>,
+    /// The patient's default method.
+    #[serde(default)]
+    pub is_default: bool,
+    /// Archived (removed).
+    #[serde(default)]
+    pub is_archived: bool,
+    /// When it was saved.
+    #[serde(default = "default_created")]
+    pub created_date: String,
+}
+
+fn default_method_type() -> String {
+    "CARD".to_owned()
 }
 
 /// A credit on a patient's account.
@@ -117,6 +173,15 @@ pub struct SeedCredit {
     pub amount: i64,
     /// When it was granted; credits are used oldest first.
     pub created_date: String,
+    /// What it was when granted, in cents (defaults to `amount`).
+    #[serde(default)]
+    pub total_amount: Option<i64>,
+    /// Comment.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Expiry (a FastAPI date-time); an expired credit is not available.
+    #[serde(default)]
+    pub expiry_date: Option<String>,
 }
 
 /// A charge.
@@ -197,6 +262,15 @@ pub struct SeedPayment {
     /// Refunds of it.
     #[serde(default)]
     pub refunds: Vec<SeedRefund>,
+    /// Rainforest payin id (saved-card charges).
+    #[serde(default)]
+    pub payin_id: Option<String>,
+    /// Rainforest payin config id (saved-card charges).
+    #[serde(default)]
+    pub payin_config_id: Option<String>,
+    /// The saved method charged (its Decoda id).
+    #[serde(default)]
+    pub payment_method_id: Option<String>,
 }
 
 /// A refund of a payment.
@@ -292,6 +366,32 @@ fn charge(
     }
 }
 
+fn saved_card(
+    id: &str,
+    brand: &str,
+    last4: &str,
+    exp_month: i64,
+    exp_year: i64,
+    is_default: bool,
+) -> SeedPaymentMethod {
+    SeedPaymentMethod {
+        id: s(id),
+        rainforest_payment_method_id: Some(format!("mtd_sbx_{}", id.trim_start_matches("pm_"))),
+        method_type: s("CARD"),
+        brand: Some(s(brand)),
+        last4: Some(s(last4)),
+        exp_month: Some(exp_month),
+        exp_year: Some(exp_year),
+        account_holder_type: None,
+        account_number_last4: None,
+        bank_name: None,
+        routing_number: None,
+        is_default,
+        is_archived: false,
+        created_date: s("2024-01-02T09:30:00Z"),
+    }
+}
+
 fn card_payment(id: &str, amount: i64, created: &str) -> SeedPayment {
     SeedPayment {
         id: s(id),
@@ -303,6 +403,9 @@ fn card_payment(id: &str, amount: i64, created: &str) -> SeedPayment {
         card_brand: Some(s("visa")),
         card_last4: Some(s("4242")),
         refunds: Vec::new(),
+        payin_id: None,
+        payin_config_id: None,
+        payment_method_id: None,
     }
 }
 
@@ -462,14 +565,41 @@ impl Default for Seed {
                             id: s("cr_1001_a"),
                             amount: 5000,
                             created_date: s("2024-01-10T10:00:00Z"),
+                            total_amount: Some(5000),
+                            comment: Some(s("Membership credit")),
+                            expiry_date: None,
                         },
                         SeedCredit {
                             id: s("cr_1001_b"),
                             amount: 10000,
                             created_date: s("2024-03-01T10:00:00Z"),
+                            total_amount: Some(10000),
+                            comment: Some(s("Gift card")),
+                            expiry_date: Some(s("2099-12-31T23:59:59Z")),
+                        },
+                        SeedCredit {
+                            id: s("cr_1001_used"),
+                            amount: 0,
+                            created_date: s("2023-06-15T10:00:00Z"),
+                            total_amount: Some(2500),
+                            comment: Some(s("Referral credit, used")),
+                            expiry_date: None,
+                        },
+                        SeedCredit {
+                            id: s("cr_1001_expired"),
+                            amount: 1000,
+                            created_date: s("2022-01-01T10:00:00Z"),
+                            total_amount: Some(1000),
+                            comment: Some(s("Promotion, expired")),
+                            expiry_date: Some(s("2023-01-01T00:00:00Z")),
                         },
                     ],
                     charges: vec![ch_1001_1, ch_1001_2, ch_1001_3, ch_1001_4],
+                    payment_methods: vec![
+                        saved_card("pm_1001_visa", "VISA", "4242", 12, 2030, true),
+                        saved_card("pm_1001_mc", "MASTERCARD", "4444", 8, 2029, false),
+                        saved_card("pm_1001_declined", "VISA", "0002", 1, 2031, false),
+                    ],
                 },
                 SeedPatient {
                     id: s("pat_1002"),
@@ -487,8 +617,30 @@ impl Default for Seed {
                         id: s("cr_1002_a"),
                         amount: 2000,
                         created_date: s("2024-02-01T10:00:00Z"),
+                        total_amount: Some(2000),
+                        comment: None,
+                        expiry_date: None,
                     }],
                     charges: vec![ch_1002_1, ch_1002_2],
+                    payment_methods: vec![
+                        saved_card("pm_1002_amex", "AMERICAN_EXPRESS", "0005", 3, 2028, true),
+                        SeedPaymentMethod {
+                            id: s("pm_1002_ach"),
+                            rainforest_payment_method_id: Some(s("mtd_sbx_1002_ach")),
+                            method_type: s("ACH"),
+                            brand: None,
+                            last4: None,
+                            exp_month: None,
+                            exp_year: None,
+                            account_holder_type: Some(s("INDIVIDUAL")),
+                            account_number_last4: Some(6789),
+                            bank_name: Some(s("Chase")),
+                            routing_number: Some(21000021),
+                            is_default: false,
+                            is_archived: false,
+                            created_date: s("2024-02-01T10:05:00Z"),
+                        },
+                    ],
                 },
                 SeedPatient {
                     id: s("pat_1003"),
@@ -504,26 +656,173 @@ impl Default for Seed {
                     created_date: s("2023-09-09T09:09:09Z"),
                     credits: Vec::new(),
                     charges: vec![ch_1003_1],
+                    payment_methods: Vec::new(),
                 },
             ],
         }
     }
 }
 
-/// Live Decoda state (changes as credit is applied).
+/// Live Decoda state (changes as credit is applied, cards are charged, refunds made).
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct State {
-    /// The patients, with their current charges and credits.
+    /// The patients, with their current charges, credits and saved methods.
     pub patients: Vec<SeedPatient>,
+    /// Every payment (the payment table), oldest first.
+    pub payments: Vec<PaymentRecord>,
+    /// Payin configs created by `POST /billing/payment-terminal/payin-config`.
+    pub payin_configs: Vec<PayinConfig>,
+    /// Registered webhooks.
+    pub webhooks: Vec<Webhook>,
+    outbox: Vec<crate::webhooks::Outgoing>,
     next_id: u64,
 }
 
+/// A payment of the tenant.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct PaymentRecord {
+    /// Payment id.
+    pub id: String,
+    /// Who paid.
+    pub patient_id: String,
+    /// The whole payment, in cents.
+    pub amount: i64,
+    /// `paymentMedium` as stored (`CARD`, `CREDIT`, `SAVED_PAYMENT_METHOD`...).
+    pub medium: String,
+    /// A `PaymentStatus`.
+    pub status: String,
+    /// When.
+    pub created_date: String,
+    /// Rainforest payin id (saved-card charges).
+    pub payin_id: Option<String>,
+    /// Rainforest payin config id (saved-card charges).
+    pub payin_config_id: Option<String>,
+    /// The saved method charged.
+    pub payment_method_id: Option<String>,
+    /// Refunds of it.
+    pub refunds: Vec<RefundRecord>,
+    /// Credits it used: (credit id, cents), in order (credit payments only).
+    pub credits_used: Vec<(String, i64)>,
+    /// The charges it paid.
+    pub charge_ids: Vec<String>,
+}
+
+impl PaymentRecord {
+    /// What can still be refunded, in cents.
+    pub fn refundable(&self) -> i64 {
+        self.amount - self.refunds.iter().map(|r| r.amount).sum::<i64>()
+    }
+}
+
+/// A refund of a payment.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct RefundRecord {
+    /// Refund id.
+    pub id: String,
+    /// Cents.
+    pub amount: i64,
+    /// A `RefundReason`.
+    pub reason: String,
+    /// Description.
+    pub description: Option<String>,
+    /// When.
+    pub created_date: String,
+    /// A `PaymentStatus`.
+    pub status: String,
+    /// Rainforest's refund id (card payments).
+    pub rainforest_refund_id: Option<String>,
+}
+
+/// A payin config (a Rainforest component session) and what it will charge.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct PayinConfig {
+    /// `payinConfigId`.
+    pub id: String,
+    /// `sessionKey`.
+    pub session_key: String,
+    /// The patient.
+    pub patient_id: String,
+    /// `paymentMedium`.
+    pub medium: String,
+    /// What it charges, in cents.
+    pub amount: i64,
+    /// The charges (an existing one by id; one without id is created when charged).
+    pub charges: Vec<ChargeRef>,
+    /// Used by a charge-card call (a payin config pays once).
+    pub consumed: bool,
+}
+
+/// A registered Decoda webhook (`WebhookSummary`).
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct Webhook {
+    /// Id.
+    pub id: String,
+    /// `AlertType` values subscribed to.
+    pub subscriptions: Vec<String>,
+    /// Where events go.
+    pub url: String,
+    /// The signing secret.
+    #[serde(skip)]
+    pub secret: String,
+    /// `notificationEmail`.
+    pub notification_email: Option<String>,
+    /// When created.
+    pub created_date: String,
+    /// When last updated.
+    pub updated_date: Option<String>,
+    /// Archived (deleted).
+    pub is_archived: bool,
+}
+
+/// The event types the sandbox emits (subscribed to by [`State::register_webhook`]).
+pub const EMITTED_EVENTS: &[&str] = &["PAYMENT_CREATED", "REFUND_CREATED", "PATIENT_UPDATED"];
+
 impl State {
     pub(crate) fn from_seed(seed: &Seed) -> State {
+        let mut payments: Vec<PaymentRecord> = Vec::new();
+        for p in &seed.patients {
+            for c in &p.charges {
+                for pay in &c.payments {
+                    if let Some(rec) = payments.iter_mut().find(|r| r.id == pay.id) {
+                        rec.charge_ids.push(c.id.clone());
+                        if pay.payment_amount.is_none() {
+                            rec.amount += pay.amount;
+                        }
+                        for r in &pay.refunds {
+                            if !rec.refunds.iter().any(|x| x.id == r.id) {
+                                rec.refunds.push(seed_refund(r, pay));
+                            }
+                        }
+                        continue;
+                    }
+                    payments.push(PaymentRecord {
+                        id: pay.id.clone(),
+                        patient_id: p.id.clone(),
+                        amount: pay.payment_amount.unwrap_or(pay.amount),
+                        medium: pay.medium.clone(),
+                        status: pay.status.clone(),
+                        created_date: pay.created_date.clone(),
+                        payin_id: pay.payin_id.clone(),
+                        payin_config_id: pay.payin_config_id.clone(),
+                        payment_method_id: pay.payment_method_id.clone(),
+                        refunds: pay.refunds.iter().map(|r| seed_refund(r, pay)).collect(),
+                        credits_used: Vec::new(),
+                        charge_ids: vec![c.id.clone()],
+                    });
+                }
+            }
+        }
+        payments.sort_by(|a, b| a.created_date.cmp(&b.created_date));
         State {
             patients: seed.patients.clone(),
+            payments,
             next_id: 1,
+            ..State::default()
         }
     }
 
@@ -532,10 +831,80 @@ impl State {
         self.patients.iter().find(|p| p.id == id)
     }
 
+    /// The payment `id`.
+    pub fn payment(&self, id: &str) -> Option<&PaymentRecord> {
+        self.payments.iter().find(|p| p.id == id)
+    }
+
     fn fresh_id(&mut self, prefix: &str) -> String {
         let id = format!("{prefix}_sbx_{:06}", self.next_id);
         self.next_id += 1;
         id
+    }
+
+    pub(crate) fn register_webhook(&mut self, url: &str, secret: &str) -> String {
+        let id = self.fresh_id("wh");
+        self.webhooks.push(Webhook {
+            id: id.clone(),
+            subscriptions: EMITTED_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
+            url: url.to_owned(),
+            secret: secret.to_owned(),
+            notification_email: None,
+            created_date: now(),
+            updated_date: None,
+            is_archived: false,
+        });
+        id
+    }
+
+    pub(crate) fn take_events(&mut self) -> Vec<crate::webhooks::Outgoing> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Queues the envelope `{id, type, data, createdDate, alertId}` for every live webhook
+    /// subscribed to `event_type`.
+    fn emit(&mut self, event_type: &str, data: Value) {
+        let targets: Vec<(String, String)> = self
+            .webhooks
+            .iter()
+            .filter(|w| !w.is_archived && w.subscriptions.iter().any(|s| s == event_type))
+            .map(|w| (w.url.clone(), w.secret.clone()))
+            .collect();
+        if targets.is_empty() {
+            return;
+        }
+        let event_id = self.fresh_id("evt");
+        let alert_id = self.fresh_id("alrt");
+        let envelope = json!({
+            "id": event_id,
+            "type": event_type,
+            "data": data,
+            "createdDate": now(),
+            "alertId": alert_id
+        });
+        let body = bytes::Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default());
+        for (url, secret) in targets {
+            self.outbox.push(crate::webhooks::Outgoing {
+                vendor: crate::webhooks::WebhookVendor::Decoda,
+                event_id: event_id.clone(),
+                event_type: event_type.to_owned(),
+                url,
+                secret,
+                body: body.clone(),
+            });
+        }
+    }
+}
+
+fn seed_refund(r: &SeedRefund, pay: &SeedPayment) -> RefundRecord {
+    RefundRecord {
+        id: r.id.clone(),
+        amount: r.amount,
+        reason: r.reason.clone(),
+        description: None,
+        created_date: pay.created_date.clone(),
+        status: "SUCCEEDED".to_owned(),
+        rainforest_refund_id: None,
     }
 }
 
@@ -544,22 +913,51 @@ impl State {
 
 pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxResponse> {
     let path = req.path.trim_end_matches('/');
-    if path != VERIFY_PATH && path != SETTLE_PATH {
-        return None;
+    let route = if path == VERIFY_PATH || path == SETTLE_PATH {
+        if req.method != http::Method::POST {
+            return Some(detail(405, "Method Not Allowed"));
+        }
+        None
+    } else {
+        match wave2::route(req) {
+            wave2::Routed::NotOurs => return None,
+            wave2::Routed::WrongMethod => return Some(detail(405, "Method Not Allowed")),
+            wave2::Routed::Route(r) => Some(r),
+        }
+    };
+    if let Err(resp) = check_auth(req) {
+        return Some(resp);
     }
-    if req.method != http::Method::POST {
-        return Some(detail(405, "Method Not Allowed"));
+    Some(match route {
+        Some(r) => wave2::handle(state, req, r),
+        None if path == VERIFY_PATH => verify(state, req),
+        None => settle(state, req),
+    })
+}
+
+/// FastAPI's checks of the two required headers: a missing one is a 422 naming it (both
+/// when both are missing), a wrong one a 401.
+fn check_auth(req: &SandboxRequest) -> Result<(), SandboxResponse> {
+    let mut missing = Vec::new();
+    for name in ["TENANT", "API-KEY"] {
+        if req.headers.get(name).is_none() {
+            missing.push(verr(
+                "missing",
+                vec![json!("header"), json!(name)],
+                "Field required",
+                &Value::Null,
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(invalid(missing));
     }
     if req.header("api-key") != Some(credentials::DECODA_API_KEY)
         || req.header("tenant") != Some(credentials::DECODA_TENANT)
     {
-        return Some(detail(401, "Invalid API key or tenant"));
+        return Err(detail(401, "Invalid API key or tenant"));
     }
-    Some(if path == VERIFY_PATH {
-        verify(state, req)
-    } else {
-        settle(state, req)
-    })
+    Ok(())
 }
 
 fn detail(status: u16, message: &str) -> SandboxResponse {
@@ -670,8 +1068,26 @@ fn verify(state: &mut State, req: &SandboxRequest) -> SandboxResponse {
     )
 }
 
+/// The patient's available (not expired) credit, in cents.
+pub fn available_credit(p: &SeedPatient) -> i64 {
+    credit_balance(p)
+}
+
 fn credit_balance(p: &SeedPatient) -> i64 {
-    p.credits.iter().map(|c| c.amount).sum()
+    let now = now();
+    p.credits
+        .iter()
+        .filter(|c| !is_expired(c, &now))
+        .map(|c| c.amount)
+        .sum()
+}
+
+/// `true` when the credit's expiry is before `now` (both FastAPI date-times; compared on
+/// their `YYYY-MM-DDTHH:MM:SS` part).
+fn is_expired(c: &SeedCredit, now: &str) -> bool {
+    c.expiry_date
+        .as_deref()
+        .is_some_and(|e| e.get(..19).unwrap_or(e) < now.get(..19).unwrap_or(now))
 }
 
 /// `PatientSummary`.
@@ -802,8 +1218,13 @@ fn charge_json(p: &SeedPatient, c: &SeedCharge, summary: &Value) -> Value {
 
 /// `ChargePaymentDetail-Output` with its `Payment-Output`.
 fn charge_payment_json(p: &SeedPatient, c: &SeedCharge, pay: &SeedPayment) -> Value {
-    let method = match (&pay.card_brand, &pay.card_last4) {
-        (Some(brand), last4) => json!({
+    let saved = pay
+        .payment_method_id
+        .as_deref()
+        .and_then(|id| p.payment_methods.iter().find(|m| m.id == id));
+    let method = match (saved, &pay.card_brand, &pay.card_last4) {
+        (Some(m), _, _) => payment_method_json(p, m),
+        (None, Some(brand), last4) => json!({
             "id": format!("pm_{}", pay.id), "patientId": p.id, "rainforestPaymentMethodId": null,
             "brand": brand, "last4": last4, "expMonth": 12, "expYear": 2030,
             "accountHolderType": null, "accountNumberLast4": null, "bankName": null,
@@ -830,11 +1251,11 @@ fn charge_payment_json(p: &SeedPatient, c: &SeedCharge, pay: &SeedPayment) -> Va
         "payment": {
             "id": pay.id,
             "patientId": p.id,
-            "payinId": null,
+            "payinId": pay.payin_id,
             "amount": pay.payment_amount.unwrap_or(pay.amount),
             "status": pay.status,
             "currency": "USD",
-            "payinConfigId": null,
+            "payinConfigId": pay.payin_config_id,
             "paymentMedium": pay.medium,
             "paymentMethodId": method.get("id").cloned().unwrap_or(Value::Null),
             "stripePaymentIntentId": null,
@@ -852,16 +1273,23 @@ fn charge_payment_json(p: &SeedPatient, c: &SeedCharge, pay: &SeedPayment) -> Va
 // ---------------------------------------------------------------------------------------
 // Settle
 
-/// One charge of the settle body, after validation.
-struct BodyCharge {
-    id: Option<String>,
-    patient_id: String,
-    total: i64,
-    total_outstanding: i64,
-    description: Option<String>,
+/// One charge of a settle or payin-config body (`ChargeSummary-Input`), after validation.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct ChargeRef {
+    /// An existing charge's id; `None` creates the charge when paid.
+    pub id: Option<String>,
+    /// The patient.
+    pub patient_id: String,
+    /// Total, in cents.
+    pub total: i64,
+    /// Outstanding, in cents.
+    pub total_outstanding: i64,
+    /// Description.
+    pub description: Option<String>,
 }
 
-fn validate_settle_body(body: &Value) -> Result<Vec<BodyCharge>, Vec<Value>> {
+fn validate_settle_body(body: &Value) -> Result<Vec<ChargeRef>, Vec<Value>> {
     let Some(list) = body.as_array() else {
         return Err(vec![verr(
             "list_type",
@@ -969,7 +1397,7 @@ fn validate_settle_body(body: &Value) -> Result<Vec<BodyCharge>, Vec<Value>> {
         if let (Some(patient_id), Some(total_outstanding), Some(total)) =
             (patient_id, total_outstanding, total)
         {
-            out.push(BodyCharge {
+            out.push(ChargeRef {
                 id,
                 patient_id,
                 total,
@@ -1040,7 +1468,7 @@ fn apply_credit(
     state: &mut State,
     amount: i64,
     credit_ids: &[String],
-    charges: &[BodyCharge],
+    charges: &[ChargeRef],
 ) -> Result<Value, SandboxResponse> {
     if amount <= 0 {
         return Err(detail(400, "Amount must be greater than zero"));
@@ -1105,7 +1533,8 @@ fn apply_credit(
         }
         v
     };
-    usable.retain(|&k| patient.credits[k].amount > 0);
+    let today = now();
+    usable.retain(|&k| patient.credits[k].amount > 0 && !is_expired(&patient.credits[k], &today));
     usable.sort_by(|&a, &b| {
         patient.credits[a]
             .created_date
@@ -1123,57 +1552,52 @@ fn apply_credit(
     let new_ids: Vec<String> = (0..creating).map(|_| state.fresh_id("ch")).collect();
     let patient = &mut state.patients[pi];
     let mut left = amount;
+    let mut credits_used = Vec::new();
     for &k in &usable {
         let take = left.min(patient.credits[k].amount);
         patient.credits[k].amount -= take;
         left -= take;
+        if take > 0 {
+            credits_used.push((patient.credits[k].id.clone(), take));
+        }
         if left == 0 {
             break;
         }
     }
-    let mut new_ids = new_ids.into_iter();
-    let mut left = amount;
-    for (c, target) in charges.iter().zip(&targets) {
-        let ci = match target {
-            Some(ci) => *ci,
-            None => {
-                let id = new_ids.next().unwrap_or_default();
-                patient.charges.push(SeedCharge {
-                    id,
-                    description: c.description.clone(),
-                    status: "OUTSTANDING".to_owned(),
-                    total: c.total.max(c.total_outstanding),
-                    total_outstanding: c.total_outstanding,
-                    created_date: created.clone(),
-                    items: Vec::new(),
-                    payments: Vec::new(),
-                    adjustments: Vec::new(),
-                    tips: Vec::new(),
-                });
-                patient.charges.len() - 1
-            }
-        };
-        let stored = &mut patient.charges[ci];
-        let applied = left.min(stored.total_outstanding);
-        if applied > 0 {
-            stored.total_outstanding -= applied;
-            left -= applied;
-            stored.payments.push(SeedPayment {
-                id: payment_id.clone(),
-                amount: applied,
-                payment_amount: Some(amount),
-                medium: "CREDIT".to_owned(),
-                status: "SUCCEEDED".to_owned(),
-                created_date: created.clone(),
-                card_brand: None,
-                card_last4: None,
-                refunds: Vec::new(),
-            });
-        }
-        if stored.total_outstanding == 0 {
-            stored.status = "PAID".to_owned();
-        }
-    }
+    let template = SeedPayment {
+        id: payment_id.clone(),
+        amount: 0,
+        payment_amount: Some(amount),
+        medium: "CREDIT".to_owned(),
+        status: "SUCCEEDED".to_owned(),
+        created_date: created.clone(),
+        card_brand: None,
+        card_last4: None,
+        refunds: Vec::new(),
+        payin_id: None,
+        payin_config_id: None,
+        payment_method_id: None,
+    };
+    let charge_ids = pay_charges(patient, charges, &targets, new_ids, amount, &template);
+    let patient_id = patient.id.clone();
+    let record = PaymentRecord {
+        id: payment_id.clone(),
+        patient_id: patient_id.clone(),
+        amount,
+        medium: template.medium.clone(),
+        status: template.status.clone(),
+        created_date: created.clone(),
+        payin_id: None,
+        payin_config_id: None,
+        payment_method_id: None,
+        refunds: Vec::new(),
+        credits_used,
+        charge_ids,
+    };
+    let summary = payment_summary_json(&record);
+    state.payments.push(record);
+    state.emit("PAYMENT_CREATED", summary);
+    let patient = &state.patients[pi];
     Ok(json!({
         "id": payment_id,
         "patientId": patient.id,
@@ -1191,4 +1615,99 @@ fn apply_credit(
         "fee": 0,
         "feeToPatient": 0
     }))
+}
+
+/// Applies `amount` to the charges in order (creating those without an id, named by
+/// `new_ids`), recording `template` (with the part applied) on each charge it pays; a charge
+/// at zero becomes `PAID`. Returns the ids of the charges paid.
+fn pay_charges(
+    patient: &mut SeedPatient,
+    charges: &[ChargeRef],
+    targets: &[Option<usize>],
+    new_ids: Vec<String>,
+    amount: i64,
+    template: &SeedPayment,
+) -> Vec<String> {
+    let mut new_ids = new_ids.into_iter();
+    let mut left = amount;
+    let mut paid = Vec::new();
+    for (c, target) in charges.iter().zip(targets) {
+        let ci = match target {
+            Some(ci) => *ci,
+            None => {
+                let id = new_ids.next().unwrap_or_default();
+                patient.charges.push(SeedCharge {
+                    id,
+                    description: c.description.clone(),
+                    status: "OUTSTANDING".to_owned(),
+                    total: c.total.max(c.total_outstanding),
+                    total_outstanding: c.total_outstanding,
+                    created_date: template.created_date.clone(),
+                    items: Vec::new(),
+                    payments: Vec::new(),
+                    adjustments: Vec::new(),
+                    tips: Vec::new(),
+                });
+                patient.charges.len() - 1
+            }
+        };
+        let stored = &mut patient.charges[ci];
+        let applied = left.min(stored.total_outstanding);
+        if applied > 0 {
+            stored.total_outstanding -= applied;
+            left -= applied;
+            let mut payment = template.clone();
+            payment.amount = applied;
+            stored.payments.push(payment);
+            paid.push(stored.id.clone());
+        }
+        if stored.total_outstanding == 0 {
+            stored.status = "PAID".to_owned();
+        }
+    }
+    paid
+}
+
+/// `PaymentSummary` of a payment (the settle answer's shape and webhook `data`).
+fn payment_summary_json(p: &PaymentRecord) -> Value {
+    json!({
+        "id": p.id,
+        "patientId": p.patient_id,
+        "payinId": p.payin_id,
+        "amount": p.amount,
+        "status": p.status,
+        "currency": "USD",
+        "payinConfigId": p.payin_config_id,
+        "paymentMedium": p.medium,
+        "paymentMethodId": p.payment_method_id,
+        "stripePaymentIntentId": null,
+        "failedReason": null,
+        "updatedDate": null,
+        "createdDate": p.created_date,
+        "fee": 0,
+        "feeToPatient": 0
+    })
+}
+
+/// `PaymentMethodSummary`.
+fn payment_method_json(p: &SeedPatient, m: &SeedPaymentMethod) -> Value {
+    json!({
+        "id": m.id,
+        "patientId": p.id,
+        "rainforestPaymentMethodId": m.rainforest_payment_method_id,
+        "brand": m.brand,
+        "last4": m.last4,
+        "expMonth": m.exp_month,
+        "expYear": m.exp_year,
+        "accountHolderType": m.account_holder_type,
+        "accountNumberLast4": m.account_number_last4,
+        "bankName": m.bank_name,
+        "routingNumber": m.routing_number,
+        "description": null,
+        "type": m.method_type,
+        "isDefault": m.is_default,
+        "isArchived": m.is_archived,
+        "availableMerchantIds": ["ma_main"],
+        "createdDate": m.created_date
+    })
 }

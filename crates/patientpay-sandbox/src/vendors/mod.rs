@@ -27,6 +27,13 @@ impl State {
             decoda: decoda::State::from_seed(&seed.decoda),
         }
     }
+
+    /// The webhook events produced while handling the last request, to deliver.
+    pub(crate) fn take_events(&mut self) -> Vec<crate::webhooks::Outgoing> {
+        let mut events = self.decoda.take_events();
+        events.extend(self.carevalidate.take_events());
+        events
+    }
 }
 
 pub(crate) fn dispatch(state: &mut State, req: &SandboxRequest) -> Option<SandboxResponse> {

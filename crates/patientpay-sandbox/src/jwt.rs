@@ -1,0 +1,162 @@
+//! HS256 JWTs for the CarePortals emulation: the sandbox signs the tokens its login issues
+//! (and [`crate::credentials::careportals_token`] mints), and verifies every bearer token
+//! it receives against its own key, as the vendor does with its own.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+/// The key the sandbox signs CarePortals JWTs with. Public on purpose: it is a test fixture,
+/// and a test may want to forge a token the sandbox accepts (or a near miss it refuses).
+pub const SIGNING_KEY: &[u8] = b"patientpay-sandbox-careportals-hs256-key";
+
+/// `{"alg":"HS256","typ":"JWT"}`, the header of every token the sandbox issues.
+const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+
+/// The claims of a sandbox CarePortals JWT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Claims {
+    /// The patient id.
+    pub sub: String,
+    /// The organization the token was issued for.
+    pub organization: String,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Expiry (Unix seconds).
+    pub exp: i64,
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Invalid {
+    /// Not three base64url parts, or not JSON where JSON is due, or not HS256.
+    Malformed,
+    /// The signature is not ours.
+    Signature,
+    /// `exp` is in the past.
+    Expired,
+}
+
+fn mac() -> Hmac<Sha256> {
+    // HMAC accepts keys of any length; this cannot fail.
+    Hmac::<Sha256>::new_from_slice(SIGNING_KEY).unwrap_or_else(|_| unreachable!())
+}
+
+/// Signs `claims` with [`SIGNING_KEY`]. Deterministic: the same claims give the same token.
+pub(crate) fn sign(claims: &Claims) -> String {
+    let payload = serde_json::to_vec(claims).unwrap_or_default();
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(HEADER),
+        URL_SAFE_NO_PAD.encode(payload)
+    );
+    let mut m = mac();
+    m.update(signing_input.as_bytes());
+    let sig = m.finalize().into_bytes();
+    format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(sig))
+}
+
+/// Verifies signature (constant time), algorithm and expiry against `now` (Unix seconds).
+pub(crate) fn verify(token: &str, now: i64) -> Result<Claims, Invalid> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Invalid::Malformed);
+    };
+    let header: serde_json::Value = URL_SAFE_NO_PAD
+        .decode(h)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or(Invalid::Malformed)?;
+    if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
+        return Err(Invalid::Malformed);
+    }
+    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| Invalid::Malformed)?;
+    let mut m = mac();
+    m.update(h.as_bytes());
+    m.update(b".");
+    m.update(p.as_bytes());
+    m.verify_slice(&sig).map_err(|_| Invalid::Signature)?;
+    let claims: Claims = URL_SAFE_NO_PAD
+        .decode(p)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or(Invalid::Malformed)?;
+    if claims.exp <= now {
+        return Err(Invalid::Expired);
+    }
+    Ok(claims)
+}
+
+/// Unix seconds now.
+pub(crate) fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp: i64) -> Claims {
+        Claims {
+            sub: "p1".into(),
+            organization: "org".into(),
+            iat: 0,
+            exp,
+        }
+    }
+
+    #[test]
+    fn round_trip_and_refusals() {
+        let t = sign(&claims(100));
+        assert_eq!(verify(&t, 99), Ok(claims(100)));
+        assert_eq!(verify(&t, 100), Err(Invalid::Expired));
+        // One flipped character in the payload breaks the signature.
+        let mut parts: Vec<String> = t.split('.').map(str::to_owned).collect();
+        let forged = sign(&Claims {
+            sub: "p2".into(),
+            ..claims(100)
+        });
+        parts[1] = forged.split('.').nth(1).unwrap().to_owned();
+        assert_eq!(verify(&parts.join("."), 0), Err(Invalid::Signature));
+        assert_eq!(verify("a.b", 0), Err(Invalid::Malformed));
+        assert_eq!(verify("sandbox-patient-jwt", 0), Err(Invalid::Malformed));
+        // alg none is refused even with a "valid" empty signature.
+        let none = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
+            t.split('.').nth(1).unwrap()
+        );
+        assert_eq!(verify(&none, 0), Err(Invalid::Malformed));
+    }
+
+    #[test]
+    fn independent_hmac_check() {
+        // The signature is HMAC-SHA256 over "header.payload", checked with a fresh MAC.
+        let t = sign(&claims(5));
+        let (input, sig) = t.rsplit_once('.').unwrap();
+        let mut m = Hmac::<Sha256>::new_from_slice(SIGNING_KEY).unwrap();
+        m.update(input.as_bytes());
+        assert_eq!(URL_SAFE_NO_PAD.encode(m.finalize().into_bytes()), sig);
+    }
+}
+
+#[cfg(test)]
+mod demo_token {
+    #[test]
+    fn the_const_is_the_minted_token_and_verifies() {
+        use crate::credentials::*;
+        assert_eq!(
+            CAREPORTALS_TOKEN,
+            careportals_token_for(CAREPORTALS_PATIENT_ID)
+        );
+        let claims = super::verify(CAREPORTALS_TOKEN, super::now()).unwrap();
+        assert_eq!(claims.sub, CAREPORTALS_PATIENT_ID);
+        assert_eq!(claims.organization, CAREPORTALS_ORGANIZATION);
+        assert_eq!(claims.exp, FAR_FUTURE_EXP);
+    }
+}
