@@ -48,7 +48,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::redact::REDACTED;
-use crate::{Charge, Patient, Payment, VendorData};
+use crate::{Charge, Patient, Payment, Refund, VendorData};
 
 /// The default cap on a webhook body: 1 MiB. Real deliveries are a few KiB; a bigger body is
 /// refused with [`WebhookError::BodyTooLarge`] before any hashing.
@@ -524,9 +524,11 @@ pub enum WebhookData {
     },
     /// A charge on the patient's account.
     Charge(Charge),
+    /// A refund of a payment.
+    Refund(Refund),
     /// A patient.
     Patient(Patient),
-    /// Anything else (refunds, adjustments, invoices, case activity...), as the vendor sent
+    /// Anything else (adjustments, invoices, payins, case activity...), as the vendor sent
     /// it; vendor crates offer typed views of what they document.
     Other(serde_json::Value),
 }
@@ -536,6 +538,14 @@ impl WebhookData {
     pub fn payment(&self) -> Option<&Payment> {
         match self {
             WebhookData::Payment(p) | WebhookData::ChargePayment { payment: p, .. } => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The refund, for [`WebhookData::Refund`].
+    pub fn refund(&self) -> Option<&Refund> {
+        match self {
+            WebhookData::Refund(r) => Some(r),
             _ => None,
         }
     }
@@ -604,6 +614,16 @@ impl fmt::Debug for WebhookData {
                 .field("description", crate::redact::redact_opt(&c.description))
                 .field("items", &c.items.len())
                 .field("vendor_data", &c.vendor_data)
+                .finish(),
+            WebhookData::Refund(r) => f
+                .debug_struct("Refund")
+                .field("id", &r.id)
+                .field("payment_id", &r.payment_id)
+                .field("amount", &r.amount)
+                .field("reason", &r.reason)
+                .field("status", &r.status)
+                .field("created_at", &r.created_at)
+                .field("vendor_data", &r.vendor_data)
                 .finish(),
             WebhookData::Patient(p) => f.debug_tuple("Patient").field(p).finish(),
             WebhookData::Other(v) => f.debug_tuple("Other").field(&JsonShape(v)).finish(),

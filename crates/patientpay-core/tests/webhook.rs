@@ -10,7 +10,7 @@ use patientpay_core::webhook::{
     decode_signature_hex, hmac_sha256, hmac_sha256_hex, to_hex, verify_hmac_sha256,
 };
 use patientpay_core::{
-    Currency, DedupeStore, InMemoryDedupe, Money, Patient, Payment, PaymentStatus, WebhookData,
+    Currency, DedupeStore, InMemoryDedupe, Money, Patient, Payment, PaymentState, WebhookData,
     WebhookError, WebhookEvent, WebhookEventKind, WebhookSecret, Webhooks,
 };
 use proptest::prelude::*;
@@ -268,7 +268,7 @@ fn event_debug_hides_phi_and_raw_values() {
 
     let mut p = Payment::new(
         "pay_1",
-        PaymentStatus::Failed,
+        PaymentState::Failed,
         Money::from_minor(1999, Currency::USD),
     );
     p.failed_reason = Some("card of Jolene declined".into());
