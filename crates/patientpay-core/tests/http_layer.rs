@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use http::Method;
-use patientpay_core::http::{
-    BaseUrl, HttpClient, HttpConfig, RetryPolicy, VendorRequest, sensitive_header,
+use patientpay_core::pipeline::{
+    BaseUrl, HttpClient, HttpConfig, RetryPolicy, RetrySafety, VendorRequest, sensitive_header,
 };
 use patientpay_core::{Error, Operation};
 use patientpay_sandbox::{Fault, FaultKind, Sandbox};
@@ -31,7 +31,17 @@ fn client(retries: u32) -> HttpClient {
 fn request(sandbox: &Sandbox, op: Operation, method: Method) -> VendorRequest {
     let base = BaseUrl::parse(&sandbox.base_url()).unwrap();
     let url = base.endpoint(&["test", "endpoint"]).unwrap();
-    VendorRequest::new("test", op, method, url)
+    VendorRequest::new("test", op, method, url, safety(op))
+}
+
+/// The retry safety the vendor crates declare for these operations.
+fn safety(op: Operation) -> RetrySafety {
+    match op {
+        Operation::ListPaymentMethods
+        | Operation::RemovePaymentMethod
+        | Operation::VerifyPatientBalance => RetrySafety::Idempotent,
+        _ => RetrySafety::NotIdempotent,
+    }
 }
 
 fn ok_body() -> Fault {
@@ -208,6 +218,7 @@ async fn connect_refused_is_retried_even_for_money_moving_posts() {
         Operation::SettleChargesFromCredit,
         Method::POST,
         base.endpoint(&["x"]).unwrap(),
+        RetrySafety::NotIdempotent,
     );
     let err = client(2).execute(req).await.unwrap_err();
     assert!(

@@ -518,10 +518,8 @@ impl HttpClient {
             |e: reqwest::Error| classify_reqwest_error(provider, operation, remaining, &e);
         // An error body over its cap is cut, not read on: the vendor's message is in its
         // first bytes if anywhere, and a huge error page must not cost memory.
-        let mut truncated = announced_too_large;
-        let body = if announced_too_large {
-            Bytes::new()
-        } else {
+        let mut truncated = false;
+        let body = {
             // Most answers arrive in one frame: keep it as is (no copy) unless a second
             // follows.
             match response.chunk().await.map_err(read_err)? {

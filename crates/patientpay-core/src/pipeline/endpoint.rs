@@ -407,8 +407,7 @@ impl Api {
         scrub: &Scrub,
     ) -> Error {
         if endpoint.money && err.may_have_been_sent() {
-            let body = resp.map(|r| scrub.bounded_body(r.body()));
-            return Error::outcome_unknown(err, body);
+            return unknown(err, resp, scrub);
         }
         err
     }
@@ -435,6 +434,30 @@ impl Scrub {
     fn bounded_body(&self, body: &[u8]) -> String {
         let text = String::from_utf8_lossy(&body[..body.len().min(KEPT_BODY_BYTES)]);
         self.apply(&text)
+    }
+}
+
+/// [`Error::OutcomeUnknown`] for `err`, with the answer's status, request id and scrubbed
+/// body when there was an answer.
+fn unknown(err: Error, resp: Option<&VendorResponse>, scrub: &Scrub) -> Error {
+    let body = resp.map(|r| scrub.bounded_body(r.body()));
+    match Error::outcome_unknown(err, body) {
+        Error::OutcomeUnknown {
+            provider,
+            operation,
+            status,
+            request_id,
+            cause,
+            body,
+        } => Error::OutcomeUnknown {
+            provider,
+            operation,
+            status: status.or_else(|| resp.map(VendorResponse::status)),
+            request_id: request_id.or_else(|| resp.and_then(VendorResponse::request_id)),
+            cause,
+            body,
+        },
+        other => other,
     }
 }
 
@@ -534,7 +557,7 @@ impl Answer {
 
     fn escalate(&self, err: Error) -> Error {
         if self.money {
-            Error::outcome_unknown(err, Some(self.scrub.bounded_body(self.resp.body())))
+            unknown(err, Some(&self.resp), &self.scrub)
         } else {
             err
         }
