@@ -86,19 +86,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if files.is_empty() {
         files = SAFETY_CORE.iter().map(|f| f.source.to_owned()).collect();
     }
-    if changed {
-        let touched = changed_since_base()?;
-        files.retain(|f| is_changed(f, &touched));
-        if files.is_empty() {
-            println!("mutants: skipped (no safety-core file changed)");
-            return Ok(());
-        }
+    if !changed {
+        return mutate(&files, None);
     }
-    mutate(&files)
+    let base = merge_base();
+    let touched = changed_since(&base)?;
+    let (sources, tests_only) = split_changed(&files, &touched);
+    for f in &tests_only {
+        println!(
+            "mutants: {f}: only its rule tests changed; run `cargo xtask mutants --file {f}` to re-check the whole file"
+        );
+    }
+    if sources.is_empty() {
+        println!("mutants: skipped (no safety-core file changed)");
+        return Ok(());
+    }
+    // Only the mutants in the changed lines: a whole file can take many minutes, the
+    // lines a change touches usually a few.
+    let diff = diff_of(&base, &sources)?;
+    let target = build_target_dir();
+    std::fs::create_dir_all(&target).map_err(|e| format!("{}: {e}", target.display()))?;
+    let diff_path = target.join("changed.diff");
+    std::fs::write(&diff_path, diff).map_err(|e| format!("{}: {e}", diff_path.display()))?;
+    mutate(&sources, Some(&diff_path))
 }
 
-/// What `cargo xtask ci` runs: the safety-core files changed since the merge base.
-/// Skipped with a notice when cargo-mutants is not installed, like cargo-deny.
+/// What `cargo xtask ci` runs: the mutants in the lines of safety-core files changed since
+/// the merge base. Skipped with a notice when cargo-mutants is not installed, like
+/// cargo-deny.
 ///
 /// # Errors
 /// As [`run`].
@@ -108,7 +123,7 @@ pub fn run_changed() -> Result<(), String> {
         eprintln!("\n==> mutants: cargo-mutants not installed, skipped ({INSTALL})");
         return Ok(());
     }
-    eprintln!("\n==> mutants (changed safety-core files)");
+    eprintln!("\n==> mutants (changed lines of safety-core files)");
     let started = Instant::now();
     let result = run(&["--changed".to_owned()]);
     eprintln!(
@@ -128,30 +143,47 @@ fn normalize(path: &str) -> String {
     path.trim_start_matches("./").replace('\\', "/")
 }
 
-fn is_changed(source: &str, touched: &[String]) -> bool {
-    let tests = SAFETY_CORE
-        .iter()
-        .find(|f| f.source == source)
-        .map_or(&[][..], |f| f.tests);
-    touched
-        .iter()
-        .any(|t| t == source || tests.contains(&t.as_str()))
+/// Splits `files` into those whose source changed and those of which only the rule tests
+/// changed (reported, not run: whole files are what `cargo xtask mutants` is for).
+fn split_changed(files: &[String], touched: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut sources = Vec::new();
+    let mut tests_only = Vec::new();
+    for f in files {
+        let tests = SAFETY_CORE
+            .iter()
+            .find(|s| s.source == f)
+            .map_or(&[][..], |s| s.tests);
+        if touched.iter().any(|t| t == f) {
+            sources.push(f.clone());
+        } else if touched.iter().any(|t| tests.contains(&t.as_str())) {
+            tests_only.push(f.clone());
+        }
+    }
+    (sources, tests_only)
 }
 
-fn git(args: &[&str]) -> Option<String> {
+fn git_output(args: &[&str]) -> Option<(bool, String)> {
     let out = Command::new("git")
         .args(args)
         .current_dir(root())
         .output()
         .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    Some((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
 }
 
-/// Files changed (committed, staged, unstaged or untracked) since the merge base with
-/// `main`'s upstream, or since `HEAD`'s first parent when `main` has no upstream.
-fn changed_since_base() -> Result<Vec<String>, String> {
+fn git(args: &[&str]) -> Option<String> {
+    match git_output(args)? {
+        (true, out) => Some(out.trim().to_owned()),
+        (false, _) => None,
+    }
+}
+
+/// The merge base with `main`'s upstream, or `HEAD`'s first parent when `main` has no
+/// upstream (or the empty tree in a repository of one commit).
+fn merge_base() -> String {
     let upstream = git(&[
         "rev-parse",
         "--abbrev-ref",
@@ -162,18 +194,49 @@ fn changed_since_base() -> Result<Vec<String>, String> {
         Some(up) => git(&["merge-base", "HEAD", &up]),
         None => git(&["rev-parse", "--verify", "--quiet", "HEAD^1"]),
     };
-    // A repository with a single commit and no upstream: everything is new.
-    let base = base.unwrap_or_else(|| "4b825dc642cb6eb9a060e54bf8d69288fbee4904".to_owned());
-    let diff = git(&["diff", "--name-only", &base])
-        .ok_or_else(|| format!("git diff --name-only {base} failed"))?;
-    let untracked = git(&["ls-files", "--others", "--exclude-standard"]).unwrap_or_default();
+    let base = base.unwrap_or_else(|| EMPTY_TREE.to_owned());
     eprintln!("mutants: changes since {base}");
+    base
+}
+
+const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+fn untracked() -> Vec<String> {
+    git(&["ls-files", "--others", "--exclude-standard"])
+        .unwrap_or_default()
+        .lines()
+        .map(normalize)
+        .collect()
+}
+
+/// Files changed (committed, staged, unstaged or untracked) since `base`.
+fn changed_since(base: &str) -> Result<Vec<String>, String> {
+    let diff = git(&["diff", "--name-only", base])
+        .ok_or_else(|| format!("git diff --name-only {base} failed"))?;
     Ok(diff
         .lines()
-        .chain(untracked.lines())
         .map(normalize)
+        .chain(untracked())
         .filter(|l| !l.is_empty())
         .collect())
+}
+
+/// The diff of `files` between `base` and the working tree, new untracked files included,
+/// in the form `cargo mutants --in-diff` reads.
+fn diff_of(base: &str, files: &[String]) -> Result<String, String> {
+    let mut args = vec!["diff", base, "--"];
+    args.extend(files.iter().map(String::as_str));
+    let mut diff = git(&args).ok_or_else(|| format!("git diff {base} failed"))?;
+    let new = untracked();
+    for f in files.iter().filter(|f| new.contains(f)) {
+        // `--no-index` exits 1 when the files differ, which they do.
+        if let Some((_, d)) = git_output(&["diff", "--no-index", "--", "/dev/null", f]) {
+            diff.push('\n');
+            diff.push_str(&d);
+        }
+    }
+    diff.push('\n');
+    Ok(diff)
 }
 
 /// Where cargo-mutants builds: `mutants/` inside the usual target directory, so the
@@ -219,7 +282,7 @@ fn prune_stale_workspace_artifacts(target: &Path) {
     }
 }
 
-fn mutate(requested: &[String]) -> Result<(), String> {
+fn mutate(requested: &[String], in_diff: Option<&Path>) -> Result<(), String> {
     let root = root();
     let mut files = Vec::new();
     for f in requested {
@@ -248,7 +311,22 @@ fn mutate(requested: &[String]) -> Result<(), String> {
     for f in &files {
         cmd.args(["--file", f]);
     }
-    eprintln!("\n==> cargo mutants over {}", files.join(" "));
+    if let Some(diff) = in_diff {
+        cmd.arg("--in-diff").arg(diff);
+    }
+    // A run that finds no mutant (a diff of comments only) writes no outcomes.json: never
+    // read the previous run's.
+    let outcomes_path = output.join("mutants.out").join("outcomes.json");
+    let _ = std::fs::remove_file(&outcomes_path);
+    eprintln!(
+        "\n==> cargo mutants over {}{}",
+        files.join(" "),
+        if in_diff.is_some() {
+            " (changed lines only)"
+        } else {
+            ""
+        }
+    );
     let started = Instant::now();
     let status = cmd
         .status()
@@ -264,7 +342,10 @@ fn mutate(requested: &[String]) -> Result<(), String> {
             output.join("mutants.out").join("log").display()
         ));
     }
-    let outcomes_path = output.join("mutants.out").join("outcomes.json");
+    if !outcomes_path.exists() && in_diff.is_some() {
+        println!("mutants: skipped (the changed lines hold no mutant)");
+        return Ok(());
+    }
     let text = std::fs::read_to_string(&outcomes_path)
         .map_err(|e| format!("cannot read {}: {e}", outcomes_path.display()))?;
     let tally = tally(&text)?;
@@ -720,17 +801,21 @@ mod tests {
     }
 
     #[test]
-    fn a_change_to_a_files_rule_tests_counts_as_a_change_to_the_file() {
-        let money = "crates/patientpay-core/src/money.rs";
-        assert!(is_changed(money, &[money.to_owned()]));
-        assert!(is_changed(
-            money,
-            &["crates/patientpay-core/tests/money_rules.rs".to_owned()]
-        ));
-        assert!(!is_changed(money, &["README.md".to_owned()]));
-        assert!(!is_changed(
-            money,
-            &["crates/patientpay-core/src/redact.rs".to_owned()]
-        ));
+    fn changed_sources_run_and_test_only_changes_are_named() {
+        let money = "crates/patientpay-core/src/money.rs".to_owned();
+        let redact = "crates/patientpay-core/src/redact.rs".to_owned();
+        let files = [money.clone(), redact.clone()];
+        let (sources, tests_only) = split_changed(
+            &files,
+            &[
+                money.clone(),
+                "crates/patientpay-core/tests/mutants_redact.rs".to_owned(),
+                "README.md".to_owned(),
+            ],
+        );
+        assert_eq!(sources, [money]);
+        assert_eq!(tests_only, [redact]);
+        let (sources, tests_only) = split_changed(&files, &["README.md".to_owned()]);
+        assert!(sources.is_empty() && tests_only.is_empty());
     }
 }
