@@ -244,6 +244,17 @@ pub struct LogLimits {
     pub max_body_bytes: usize,
 }
 
+impl LogLimits {
+    /// Bounds of `max_requests` records, `max_bytes` in all, `max_body_bytes` per body.
+    pub fn new(max_requests: usize, max_bytes: usize, max_body_bytes: usize) -> LogLimits {
+        LogLimits {
+            max_requests,
+            max_bytes,
+            max_body_bytes,
+        }
+    }
+}
+
 impl Default for LogLimits {
     fn default() -> LogLimits {
         LogLimits {
@@ -287,6 +298,24 @@ impl Options {
             seed,
             ..Options::default()
         }
+    }
+
+    /// Sets the webhook retry schedule.
+    pub fn delivery(mut self, schedule: DeliverySchedule) -> Options {
+        self.delivery = schedule;
+        self
+    }
+
+    /// Sets the request-log bounds.
+    pub fn log(mut self, limits: LogLimits) -> Options {
+        self.log = limits;
+        self
+    }
+
+    /// Sets the header-read timeout.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Options {
+        self.header_read_timeout = timeout;
+        self
     }
 }
 

@@ -91,7 +91,7 @@ async fn saved_methods_list_save_and_archive() {
             None,
         )
         .await;
-    assert_eq!(ids(&v), [id.clone()]);
+    assert_eq!(ids(&v), std::slice::from_ref(&id));
 
     // Archive: `true`, gone from the list; again `true`; unknown id 404.
     let del = format!("/user/patient/payment-methods/{id}?patient_id=pat_1003");
@@ -680,7 +680,7 @@ async fn webhook_management() {
     assert_eq!(w["isArchived"], false);
     let id = w["id"].as_str().unwrap().to_owned();
     let (_, list) = c.decoda(Method::GET, "/webhook/decoda/list", None).await;
-    assert_eq!(ids(&list), [id.clone()]);
+    assert_eq!(ids(&list), std::slice::from_ref(&id));
     let (_, got) = c
         .decoda(Method::GET, &format!("/webhook/decoda/get/{id}"), None)
         .await;
