@@ -1,4 +1,4 @@
-//! Decoda's date and date-time text, parsed by hand for speed.
+//! Decoda's date and date-time text, parsed with the `time` crate's format descriptions.
 //!
 //! Decoda is a FastAPI service: its date-times come with or without an offset and with or
 //! without fractional seconds (`2023-11-07T05:31:56Z`, `2023-11-07T05:31:56.123456`,
@@ -16,85 +16,60 @@ use std::fmt;
 
 use serde::de::{self, Visitor};
 use serde::{Deserializer, Serializer};
+use time::format_description::BorrowedFormatItem;
 use time::format_description::well_known::Rfc3339;
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+use time::macros::format_description;
+use time::parsing::Parsed;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
-fn digits(b: &[u8]) -> Option<u32> {
-    if b.is_empty() {
-        return None;
-    }
-    let mut n: u32 = 0;
-    for &c in b {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u32::from(c - b'0');
-    }
-    Some(n)
-}
+/// `YYYY-MM-DD`.
+const DATE: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day]");
 
-fn date_from(b: &[u8]) -> Option<Date> {
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let year = i32::try_from(digits(&b[0..4])?).ok()?;
-    let month = Month::try_from(u8::try_from(digits(&b[5..7])?).ok()?).ok()?;
-    let day = u8::try_from(digits(&b[8..10])?).ok()?;
-    Date::from_calendar_date(year, month, day).ok()
+/// `YYYY-MM-DD[T|t| ]HH:MM:SS[.fraction][Z|z|±HH:MM|±HHMM|±HH]`. `time` keeps nanoseconds of
+/// the fraction and skips further digits (up to 32 in all).
+const DATE_TIME: &[BorrowedFormatItem<'_>] = format_description!(
+    version = 2,
+    "[year]-[month]-[day][first [T] [t] [ ]][hour]:[minute]:[second]\
+     [optional [.[subsecond digits:1+]]]\
+     [optional [[first [Z] [z] \
+        [[offset_hour sign:mandatory]:[offset_minute]] \
+        [[offset_hour sign:mandatory][offset_minute]] \
+        [[offset_hour sign:mandatory]]]]]"
+);
+
+/// `time`'s years take a leading `+`/`-` (ISO 8601 expanded years); Decoda writes plain
+/// four-digit years, so a signed one is refused as before.
+fn starts_with_digit(text: &str) -> bool {
+    text.as_bytes().first().is_some_and(u8::is_ascii_digit)
 }
 
 /// Parses a `YYYY-MM-DD` calendar date.
 pub(crate) fn parse_date(text: &str) -> Option<Date> {
-    date_from(text.as_bytes())
+    if !starts_with_digit(text) {
+        return None;
+    }
+    Date::parse(text, DATE).ok()
 }
 
 /// Parses a FastAPI date-time: `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM|±HH]`;
 /// without an offset it is UTC.
 pub(crate) fn parse_datetime(text: &str) -> Option<OffsetDateTime> {
-    let b = text.as_bytes();
-    if b.len() < 19 || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+    if !starts_with_digit(text) {
         return None;
     }
-    let date = date_from(&b[0..10])?;
-    let hour = u8::try_from(digits(&b[11..13])?).ok()?;
-    let minute = u8::try_from(digits(&b[14..16])?).ok()?;
-    let second = u8::try_from(digits(&b[17..19])?).ok()?;
-    let mut rest = &b[19..];
-    let mut nanos: u32 = 0;
-    if let Some((&b'.', frac)) = rest.split_first() {
-        let len = frac.iter().take_while(|c| c.is_ascii_digit()).count();
-        if len == 0 {
-            return None;
-        }
-        // Nanosecond precision; further digits are truncated.
-        let mut scale = 100_000_000;
-        for &c in &frac[..len.min(9)] {
-            nanos += u32::from(c - b'0') * scale;
-            scale /= 10;
-        }
-        rest = &frac[len..];
+    let mut parsed = Parsed::new();
+    let rest = parsed.parse_items(text.as_bytes(), DATE_TIME).ok()?;
+    if !rest.is_empty() {
+        return None;
     }
-    let offset = match rest {
-        [] | [b'Z'] | [b'z'] => UtcOffset::UTC,
-        [sign @ (b'+' | b'-'), tail @ ..] => {
-            let (h, m) = match tail {
-                [h1, h2] => (digits(&[*h1, *h2])?, 0),
-                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => {
-                    (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?)
-                }
-                _ => return None,
-            };
-            if h > 23 || m > 59 {
-                return None;
-            }
-            let (h, m) = (i8::try_from(h).ok()?, i8::try_from(m).ok()?);
-            let (h, m) = if *sign == b'-' { (-h, -m) } else { (h, m) };
-            UtcOffset::from_hms(h, m, 0).ok()?
-        }
-        _ => return None,
+    let local = PrimitiveDateTime::try_from(parsed).ok()?;
+    let offset = match parsed.offset_hour() {
+        None => UtcOffset::UTC,
+        // `time` allows offsets up to ±25:59; real ones stop at ±23:59.
+        Some(hours) if hours.unsigned_abs() > 23 => return None,
+        Some(_) => UtcOffset::try_from(parsed).ok()?,
     };
-    let time = Time::from_hms_nano(hour, minute, second, nanos).ok()?;
-    Some(PrimitiveDateTime::new(date, time).assume_offset(offset))
+    Some(local.assume_offset(offset))
 }
 
 fn format_datetime(value: &OffsetDateTime) -> Result<String, time::error::Format> {
@@ -260,6 +235,18 @@ mod tests {
             parse_datetime("2023-11-07T05:31:56+02"),
             Some(datetime!(2023-11-07 05:31:56 +2))
         );
+        assert_eq!(
+            parse_datetime("2023-11-07t05:31:56z"),
+            Some(datetime!(2023-11-07 05:31:56 UTC))
+        );
+        assert_eq!(
+            parse_datetime("2023-11-07T05:31:56-00:30"),
+            Some(datetime!(2023-11-07 05:31:56 -0:30))
+        );
+        assert_eq!(
+            parse_datetime("2023-11-07T05:31:56.000000001+23:59"),
+            Some(datetime!(2023-11-07 05:31:56.000000001 +23:59))
+        );
     }
 
     #[test]
@@ -275,6 +262,19 @@ mod tests {
             "2023-11-07X05:31:56",
             "yesterday at noon",
             "２０２３-11-07T05:31:56Z",
+            "+2023-11-07T05:31:56Z",
+            "-2023-11-07T05:31:56Z",
+            " 2023-11-07T05:31:56Z",
+            "2023-11-07T05:31:56Z ",
+            "2023-1-07T05:31:56Z",
+            "2023-11-07T5:31:56Z",
+            "2023-11-07T05:31",
+            "2023-11-07T05:31:56+5",
+            "2023-11-07T05:31:56+05:",
+            "2023-11-07T05:31:56+05:60",
+            "2023-11-07T05:31:56-24:00",
+            "2023-11-07T05:31:56ZZ",
+            "2023-11-07T05:31:56.12.3Z",
         ] {
             assert_eq!(parse_datetime(bad), None, "{bad}");
         }
@@ -283,6 +283,9 @@ mod tests {
             Some(time::macros::date!(2024 - 02 - 29))
         );
         assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("+2023-02-01"), None);
+        assert_eq!(parse_date("2023-02-01T00:00:00Z"), None);
+        assert_eq!(parse_date("2023-2-01"), None);
         assert_eq!(parse_date("12/25/2023"), None);
     }
 
