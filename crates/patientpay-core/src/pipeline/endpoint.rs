@@ -23,7 +23,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::Method;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -34,7 +34,7 @@ use crate::pipeline::response::{ResponseMeta, VendorResponse};
 use crate::pipeline::retry::RetrySafety;
 use crate::pipeline::url::BaseUrl;
 use crate::provider::Operation;
-use crate::redact;
+use crate::scrub::{RequestScrubberBuilder, Scrubber};
 
 /// The most a money call's error keeps of the vendor's raw answer (scrubbed).
 pub const KEPT_BODY_BYTES: usize = 2048;
@@ -231,7 +231,7 @@ struct ApiInner {
     base: BaseUrl,
     auth: HeaderMap,
     error_shape: ErrorShape,
-    secrets: Vec<SecretString>,
+    scrubber: Scrubber,
 }
 
 impl fmt::Debug for Api {
@@ -264,7 +264,9 @@ impl Api {
                 base,
                 auth,
                 error_shape,
-                secrets,
+                scrubber: secrets
+                    .iter()
+                    .fold(Scrubber::new(), |s, secret| s.with_secret(secret)),
             }),
         }
     }
@@ -348,10 +350,15 @@ impl Api {
     /// As described.
     pub async fn send(&self, endpoint: &Endpoint, call: Call<'_>) -> Result<Answer> {
         let request = self.request(endpoint, &call)?;
+        let mut builder = self.inner.scrubber.for_request();
+        for secret in &call.secrets {
+            builder = builder.secret(secret);
+        }
+        for value in &call.phi {
+            builder = register(builder, value);
+        }
         let scrub = Scrub {
-            secrets: self.inner.secrets.clone(),
-            call_secrets: call.secrets,
-            phi: call.phi,
+            scrubber: builder.build(),
         };
         let meta_slot = call.options.and_then(|o| o.meta.clone());
         let result = self.inner.http.execute(request).await;
@@ -413,28 +420,42 @@ impl Api {
     }
 }
 
-/// The personal values and secrets of one call, hidden from every vendor text.
+/// The scrubber of one call: the client's secrets plus the call's personal values and
+/// secrets, in every form a vendor may echo them (see [`crate::scrub`]).
 #[derive(Clone, Default)]
 struct Scrub {
-    secrets: Vec<SecretString>,
-    call_secrets: Vec<SecretString>,
-    phi: Vec<String>,
+    scrubber: Scrubber,
 }
 
 impl Scrub {
     fn apply(&self, text: &str) -> String {
-        let mut needles: Vec<&str> = Vec::with_capacity(self.secrets.len() + self.phi.len() + 2);
-        needles.extend(self.secrets.iter().map(|s| s.expose_secret()));
-        needles.extend(self.call_secrets.iter().map(|s| s.expose_secret()));
-        needles.extend(self.phi.iter().map(String::as_str));
-        let hidden = redact::hide_values(text, &needles);
-        redact::scrub_vendor_message(&hidden)
+        self.scrubber.scrub(text)
     }
 
     fn bounded_body(&self, body: &[u8]) -> String {
-        let text = String::from_utf8_lossy(&body[..body.len().min(KEPT_BODY_BYTES)]);
-        self.apply(&text)
+        self.scrubber.bounded_scrubbed_body(body, KEPT_BODY_BYTES)
     }
+}
+
+/// Registers one personal value in the right form: a date of birth (`YYYY-MM-DD`) in its
+/// ISO and US forms, a phone in the forms vendors print, an e-mail plain and encoded, any
+/// other text as is.
+fn register(b: RequestScrubberBuilder, value: &str) -> RequestScrubberBuilder {
+    let v = value.trim();
+    if let Ok(date) = crate::domain::parse_date("dob", v) {
+        return b.date_of_birth(date).text(v);
+    }
+    if v.contains('@') {
+        return b.email(v);
+    }
+    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+    if digits >= 7
+        && v.bytes()
+            .all(|c| c.is_ascii_digit() || b"+-(). ".contains(&c))
+    {
+        return b.phone(v);
+    }
+    b.text(v)
 }
 
 /// [`Error::OutcomeUnknown`] for `err`, with the answer's status, request id and scrubbed

@@ -391,21 +391,16 @@ impl RateLimit {
     }
 }
 
-/// The longest request id kept from a vendor's header.
-pub const MAX_REQUEST_ID_LEN: usize = 128;
+pub use crate::scrub::MAX_REQUEST_ID_LEN;
 
-/// A header value kept only if it looks like an id: 1 to [`MAX_REQUEST_ID_LEN`] bytes of
-/// visible ASCII without quotes, backslashes or angle brackets. A hostile or buggy vendor
-/// can put anything in a header; anything else is dropped, never copied into an error or a
-/// trace.
+/// A header value kept only if it looks like an id (see
+/// [`sanitize_request_id`](crate::scrub::sanitize_request_id)): 1 to [`MAX_REQUEST_ID_LEN`]
+/// bytes of visible ASCII without quotes, backslashes or angle brackets. A hostile or buggy
+/// vendor can put anything in a header; anything else is dropped, never copied into an error
+/// or a trace.
 pub fn sanitize_id_header(raw: &str) -> Option<&str> {
     let raw = raw.trim();
-    let ok = !raw.is_empty()
-        && raw.len() <= MAX_REQUEST_ID_LEN
-        && raw.bytes().all(|b| {
-            (0x21..=0x7e).contains(&b) && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'\'')
-        });
-    ok.then_some(raw)
+    crate::scrub::sanitize_request_id(raw).map(|_| raw)
 }
 
 #[cfg(test)]
