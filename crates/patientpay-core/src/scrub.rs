@@ -33,8 +33,9 @@
 //!   whole word), in every encoding a vendor might echo it in: plain; URL-encoded (`%20` or
 //!   `+` for spaces, upper or lower hex, `@` as `%40`, whichever characters the vendor's
 //!   encoder chose to encode); JSON-escaped (`\"`, `\\`, `\/`, `\uXXXX`, surrogate pairs);
-//!   HTML entities (`&amp;`, `&#64;`, `&#x40;`, …); and any two of these nested (a URL-encoded
-//!   query inside a JSON message, a doubly URL-encoded value). Rather than listing every
+//!   HTML entities (`&amp;`, `&#64;`, `&#x40;`, …); and the two-deep nestings vendors
+//!   produce (URL-encoding or JSON escapes inside a JSON message, URL-encoded JSON, a doubly
+//!   URL-encoded value, URL-encoding inside an HTML attribute). Rather than listing every
 //!   encoded spelling of every value, the text is decoded into several views, each mapped
 //!   back byte for byte onto the original, and the plain values are searched in each.
 //! * Values that are not ASCII are also searched in their Unicode upper and lower case.
@@ -77,8 +78,8 @@
 //!   Scrubbing is meant for error paths and traces; bound what you pass (see
 //!   [`Scrubber::bounded_scrubbed_body`]).
 //! * Case-insensitivity is ASCII only (plus the Unicode upper/lower-case forms of the whole
-//!   value); Unicode normalization forms are not unified; encodings nested more than two
-//!   deep are not decoded.
+//!   value); Unicode normalization forms are not unified; other nestings, and nestings more
+//!   than two deep, are not decoded.
 //! * The registered values are kept in [`secrecy`] types; the search tables hold copies of
 //!   the searched forms for the scrubber's lifetime (usually one request).
 
@@ -104,10 +105,6 @@ pub const MAX_CONTENT_TYPE_LEN: usize = 64;
 
 /// Rounds of search-and-replace before [`Scrubber::scrub`] gives up and hides everything.
 const MAX_PASSES: usize = 32;
-
-/// An upper bound on how many bytes of the original text one byte of a decoded view stands
-/// for (an HTML entity is at most 10 bytes, and views nest two deep).
-const MAX_EXPANSION: usize = 100;
 
 /// Extra bytes hidden at a cut, for the generic patterns (an e-mail cut in its middle).
 const TAIL_SLACK: usize = 64;
@@ -335,7 +332,7 @@ impl Scrubber {
     /// ```
     pub fn bounded_scrubbed_body(&self, body: &[u8], limit: usize) -> String {
         let matcher = self.matcher();
-        let guard = MAX_EXPANSION
+        let guard = max_expansion()
             .saturating_mul(matcher.max_len())
             .saturating_add(TAIL_SLACK);
         let window = body.len().min(limit.saturating_add(guard));
@@ -726,7 +723,7 @@ struct Group {
     len: usize,
     /// `base^(len - 1)`, to take the leaving byte out of the rolling hash.
     pow: u64,
-    /// One bit per value of a hash's top 16 bits: most windows are refused by this alone.
+    /// One bit per value of a hash's top 12 bits: most windows are refused by this alone.
     filter: Vec<u64>,
     /// Hash of the ASCII-lower-cased needle → (needle, whole-word only).
     table: std::collections::HashMap<u64, Vec<(Vec<u8>, bool)>>,
@@ -740,7 +737,7 @@ fn hash(bytes: &[u8], base: u64) -> u64 {
 }
 
 fn filter_bit(h: u64) -> (usize, u64) {
-    let top = (h >> 48) as usize;
+    let top = (h >> 52) as usize;
     (top / 64, 1 << (top % 64))
 }
 
@@ -764,7 +761,7 @@ impl Matcher {
                     groups.push(Group {
                         len,
                         pow,
-                        filter: vec![0; 1024],
+                        filter: vec![0; 64],
                         table: Default::default(),
                     });
                     let last = groups.len() - 1;
@@ -1000,12 +997,44 @@ enum Decoder {
     Form,
 }
 
-const DECODERS: [Decoder; 4] = [
-    Decoder::Json,
-    Decoder::Html,
-    Decoder::Percent,
-    Decoder::Form,
+/// The views searched besides the raw text: each first decoder, and after it each of the
+/// second ones — the nestings vendors produce (a URL-encoded query or a JSON-escaped value
+/// inside a JSON message, a doubly URL-encoded value, URL-encoded JSON, a URL in an HTML
+/// attribute).
+const NESTED: [(Decoder, &[Decoder]); 4] = [
+    (
+        Decoder::Json,
+        &[Decoder::Percent, Decoder::Form, Decoder::Json],
+    ),
+    (Decoder::Html, &[Decoder::Percent, Decoder::Form]),
+    (
+        Decoder::Percent,
+        &[Decoder::Json, Decoder::Percent, Decoder::Form],
+    ),
+    (Decoder::Form, &[]),
 ];
+
+/// At most how many bytes of its input one decoded byte of `decoder` stands for: `\u0041`
+/// is 6 bytes for 1, an HTML reference at most 10, `%41` 3.
+fn expansion(decoder: Decoder) -> usize {
+    match decoder {
+        Decoder::Json => 6,
+        Decoder::Html => 10,
+        Decoder::Percent | Decoder::Form => 3,
+    }
+}
+
+/// At most how many bytes of the raw text one byte of any view stands for.
+fn max_expansion() -> usize {
+    NESTED
+        .iter()
+        .map(|(first, seconds)| {
+            let second = seconds.iter().map(|d| expansion(*d)).max().unwrap_or(1);
+            expansion(*first) * second
+        })
+        .max()
+        .unwrap_or(1)
+}
 
 /// Maps a span of a view back to the span of the raw text it came from.
 type SpanMap<'a> = dyn Fn(usize, usize) -> (usize, usize) + 'a;
@@ -1013,16 +1042,16 @@ type SpanMap<'a> = dyn Fn(usize, usize) -> (usize, usize) + 'a;
 /// A decoded text: its bytes, and for each the span `[start, end)` of the input it came from.
 type Decoded = (Vec<u8>, Vec<(usize, usize)>);
 
-/// Calls `f` with the raw text and with every view that decodes something, up to two
-/// decoders deep, and a map from a view's span to the raw text's span.
+/// Calls `f` with the raw text and with every view of [`NESTED`] that decodes something,
+/// and a map from a view's span to the raw text's span.
 fn for_each_view(raw: &[u8], f: &mut dyn FnMut(&[u8], &SpanMap<'_>)) {
     f(raw, &|s, e| (s, e));
-    for first in DECODERS {
+    for (first, seconds) in NESTED {
         let Some((b1, s1)) = decode(raw, first) else {
             continue;
         };
         f(&b1, &|s, e| (s1[s].0, s1[e - 1].1));
-        for second in DECODERS {
+        for &second in seconds {
             if let Some((b2, s2)) = decode(&b1, second) {
                 f(&b2, &|s, e| (s1[s2[s].0].0, s1[s2[e - 1].1 - 1].1));
             }
@@ -1278,8 +1307,61 @@ mod tests {
                 spans.push(map(2, 3));
             }
         });
-        // Percent or form, then percent or form.
-        assert_eq!(spans, vec![(2, 7); 4]);
+        // Percent, then percent or form.
+        assert_eq!(spans, vec![(2, 7); 2]);
+    }
+
+    #[test]
+    fn the_nested_views_are_exactly_the_listed_ones() {
+        let mut seen = Vec::new();
+        for_each_view(br"\\n %2541 + &amp;", &mut |v, _| {
+            seen.push(String::from_utf8_lossy(v).into_owned());
+        });
+        // Raw; JSON and its percent, form and JSON; HTML and its percent and form; percent
+        // and its JSON, percent and form; form alone.
+        assert_eq!(
+            seen,
+            [
+                r"\\n %2541 + &amp;",
+                r"\n %2541 + &amp;",
+                r"\n %41 + &amp;",
+                r"\n %41   &amp;",
+                "\n %2541 + &amp;",
+                r"\\n %2541 + &",
+                r"\\n %41 + &",
+                r"\\n %41   &",
+                r"\\n %41 + &amp;",
+                r"\n %41 + &amp;",
+                r"\\n A + &amp;",
+                r"\\n A   &amp;",
+                r"\\n %41   &amp;",
+            ]
+        );
+        assert_eq!(max_expansion(), 36);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_decoded_byte_never_stands_for_more_than_its_expansion(
+            input in "[\\\\%&#;+uxU0-9a-fA-FdD&amp;quot]{0,60}",
+        ) {
+            for d in [Decoder::Json, Decoder::Html, Decoder::Percent, Decoder::Form] {
+                if let Some((bytes, spans)) = decode(input.as_bytes(), d) {
+                    proptest::prop_assert_eq!(bytes.len(), spans.len());
+                    let mut i = 0;
+                    let mut covered = 0;
+                    while i < spans.len() {
+                        let span = spans[i];
+                        let produced = spans[i..].iter().take_while(|s| **s == span).count();
+                        proptest::prop_assert_eq!(span.0, covered);
+                        proptest::prop_assert!(span.1 - span.0 <= expansion(d) * produced);
+                        covered = span.1;
+                        i += produced;
+                    }
+                    proptest::prop_assert_eq!(covered, input.len());
+                }
+            }
+        }
     }
 
     #[test]
@@ -1399,8 +1481,9 @@ mod tests {
         assert_ne!(hash(b"abc", base), hash(b"acb", base));
         assert_eq!(hash(b"ab", 10), 97 * 10 + 98);
         assert_eq!(filter_bit(0), (0, 1));
-        assert_eq!(filter_bit(u64::MAX), (1023, 1 << 63));
-        assert_eq!(filter_bit(65 << 48), (1, 2));
+        assert_eq!(filter_bit(u64::MAX), (63, 1 << 63));
+        assert_eq!(filter_bit(65 << 52), (1, 2));
+        assert_eq!(filter_bit((1 << 52) - 1), (0, 1));
         let text = "x".repeat(300) + "NEEDLE" + &"y".repeat(300);
         assert_eq!(find_all(&m, &text), vec![(300, 306)]);
     }

@@ -448,18 +448,23 @@ fn blank_and_absent_values_register_nothing() {
         format!("{s:?}"),
         "Scrubber { secrets: 0, personal_values: 0 }"
     );
-    let s = Scrubber::new()
-        .for_request()
-        .name(&owned)
-        .name(Some(&owned))
-        .name(&Some(owned.clone()))
-        .name(Some("Rivera"))
-        .build();
-    assert_eq!(
-        format!("{s:?}"),
-        "Scrubber { secrets: 0, personal_values: 4 }"
-    );
-    assert_eq!(s.scrub("Rivera"), MARKER);
+    // Each accepted shape registers its value.
+    let some = Some(owned.clone());
+    let builders = [
+        Scrubber::new().for_request().name(&owned),
+        Scrubber::new().for_request().name(Some(&owned)),
+        Scrubber::new().for_request().name(&some),
+        Scrubber::new().for_request().name(Some("Rivera")),
+        Scrubber::new().for_request().name("Rivera"),
+    ];
+    for b in builders {
+        let s = b.build();
+        assert_eq!(
+            format!("{s:?}"),
+            "Scrubber { secrets: 0, personal_values: 1 }"
+        );
+        assert_eq!(s.scrub("Rivera"), MARKER);
+    }
 }
 
 #[test]
@@ -477,6 +482,22 @@ fn debug_shows_counts_never_values() {
         format!("{:?}", Scrubber::default()),
         "Scrubber { secrets: 0, personal_values: 0 }"
     );
+}
+
+#[test]
+fn scrubbers_can_be_shared_across_tasks() {
+    fn shared<T: Send + Sync + Clone + 'static>() {}
+    shared::<Scrubber>();
+    let s = request();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let s = s.clone();
+            std::thread::spawn(move || s.scrub(TENANT))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), MARKER);
+    }
 }
 
 #[test]
