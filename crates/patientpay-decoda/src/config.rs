@@ -2,11 +2,13 @@
 
 use std::fmt;
 
-use patientpay_core::http::{BaseUrl, HttpClient, HttpConfig, sensitive_header};
-use patientpay_core::{Error, Result};
-use secrecy::{ExposeSecret, SecretString};
+use http::HeaderMap;
+use http::header::HeaderName;
+use patientpay_core::pipeline::{ClientOptions, VendorSpec, require_secret, sensitive_header};
+use patientpay_core::{Result, client_options_methods};
+use secrecy::SecretString;
 
-use crate::provider::{Decoda, Inner};
+use crate::client::{Decoda, NAME};
 
 /// Decoda's production API.
 pub const PRODUCTION_BASE_URL: &str = "https://api.decodahealth.com";
@@ -17,12 +19,32 @@ pub const ENV_API_KEY: &str = "DECODA_API_KEY";
 pub const ENV_TENANT: &str = "DECODA_TENANT";
 /// Environment variable overriding the base URL (optional).
 pub const ENV_BASE_URL: &str = "DECODA_BASE_URL";
+/// Environment variable naming the environment (optional; only `production` is known).
+pub const ENV_ENVIRONMENT: &str = "DECODA_ENVIRONMENT";
+/// Environment variable setting the default total timeout of a call, in seconds (optional).
+pub const ENV_TIMEOUT: &str = "DECODA_TIMEOUT";
+/// Environment variable setting the retries after the first attempt (optional, 0–10).
+pub const ENV_MAX_RETRIES: &str = "DECODA_MAX_RETRIES";
+
+static API_KEY: HeaderName = HeaderName::from_static("api-key");
+static TENANT: HeaderName = HeaderName::from_static("tenant");
+
+/// What the pipeline knows about Decoda.
+pub(crate) static SPEC: VendorSpec = VendorSpec {
+    provider: NAME,
+    env_prefix: "DECODA",
+    environments: &[("production", PRODUCTION_BASE_URL)],
+    error_shape: crate::error::error_shape,
+};
 
 /// Builds a [`Decoda`] client.
 ///
-/// Defaults: base URL [`PRODUCTION_BASE_URL`], [`HttpConfig::default`] (10 s connect, 30 s
-/// total, 2 retries for idempotent calls, 16 MiB body cap). The API key and the tenant are
-/// secrets: `Debug` never shows them.
+/// Defaults: base URL [`PRODUCTION_BASE_URL`], the pipeline's HTTP defaults (10 s connect,
+/// 30 s total, 2 retries for what may be retried, 16 MiB body cap). The shared options
+/// (`with_base_url`, `with_environment`, `with_timeout`, `with_max_retries`,
+/// `with_http_config`, `with_http_client`, `with_reqwest_builder`, `with_user_agent`,
+/// `with_max_connections_per_host`, `with_client_options`) are the same on every
+/// patientpay builder. The API key and the tenant are secrets: `Debug` never shows them.
 ///
 /// ```
 /// use patientpay_decoda::DecodaBuilder;
@@ -38,22 +60,17 @@ pub const ENV_BASE_URL: &str = "DECODA_BASE_URL";
 pub struct DecodaBuilder {
     api_key: Option<SecretString>,
     tenant: Option<SecretString>,
-    base_url: Option<String>,
-    http_config: Option<HttpConfig>,
-    http_client: Option<HttpClient>,
+    client: ClientOptions,
 }
+
+client_options_methods!(DecodaBuilder);
 
 impl fmt::Debug for DecodaBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecodaBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("tenant", &self.tenant.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
-            .field("http_config", &self.http_config)
-            .field(
-                "http_client",
-                &self.http_client.as_ref().map(|_| "<shared>"),
-            )
+            .field("client", &self.client)
             .finish()
     }
 }
@@ -64,22 +81,16 @@ impl DecodaBuilder {
         DecodaBuilder::default()
     }
 
-    /// A builder from `DECODA_API_KEY`, `DECODA_TENANT` and the optional `DECODA_BASE_URL`.
-    /// Never fails: a missing variable is reported by [`build`](DecodaBuilder::build).
+    /// A builder from `DECODA_API_KEY`, `DECODA_TENANT` and the optional `DECODA_BASE_URL`,
+    /// `DECODA_ENVIRONMENT`, `DECODA_TIMEOUT` (seconds) and `DECODA_MAX_RETRIES`. Never
+    /// fails: a missing or bad variable is reported by [`build`](DecodaBuilder::build).
     pub fn from_env() -> DecodaBuilder {
-        let mut builder = DecodaBuilder::new();
-        if let Ok(key) = std::env::var(ENV_API_KEY) {
-            builder = builder.with_api_key(key);
+        let var = |name: &str| std::env::var(name).ok();
+        DecodaBuilder {
+            api_key: var(ENV_API_KEY).map(SecretString::from),
+            tenant: var(ENV_TENANT).map(SecretString::from),
+            client: ClientOptions::from_env(SPEC.env_prefix),
         }
-        if let Ok(tenant) = std::env::var(ENV_TENANT) {
-            builder = builder.with_tenant(tenant);
-        }
-        if let Ok(url) = std::env::var(ENV_BASE_URL)
-            && !url.trim().is_empty()
-        {
-            builder = builder.with_base_url(url);
-        }
-        builder
     }
 
     /// Sets the `API-KEY`.
@@ -94,66 +105,33 @@ impl DecodaBuilder {
         self
     }
 
-    /// Sets the base URL (checked by [`build`](DecodaBuilder::build): `https`, or `http` to
-    /// a loopback host such as the sandbox).
-    pub fn with_base_url(mut self, base_url: impl Into<String>) -> DecodaBuilder {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Sets the HTTP settings (ignored when [`with_http_client`](Self::with_http_client) is
-    /// used).
-    pub fn with_http_config(mut self, config: HttpConfig) -> DecodaBuilder {
-        self.http_config = Some(config);
-        self
-    }
-
-    /// Shares an existing client (and its connection pool) with other providers.
-    pub fn with_http_client(mut self, client: HttpClient) -> DecodaBuilder {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Builds the client.
+    /// Builds the client. The `API-KEY` and `TENANT` headers are built here, once, and
+    /// marked sensitive; both values are scrubbed from every vendor text.
     ///
     /// # Errors
-    /// [`Error::Config`] naming `DECODA_API_KEY` or `DECODA_TENANT` when one is missing,
-    /// empty or not usable in a header; `DECODA_BASE_URL` when the base URL is refused;
-    /// `http_client` when the HTTP client cannot be built.
+    /// [`Error::Config`](patientpay_core::Error::Config) naming `DECODA_API_KEY` or
+    /// `DECODA_TENANT` when one is missing, empty or not usable in a header;
+    /// `DECODA_BASE_URL` / `DECODA_ENVIRONMENT` when the base URL is refused;
+    /// `DECODA_TIMEOUT` / `DECODA_MAX_RETRIES` for impossible values; `http_client` when
+    /// the HTTP client cannot be built.
     pub fn build(self) -> Result<Decoda> {
         let api_key = require_secret(ENV_API_KEY, self.api_key)?;
         let tenant = require_secret(ENV_TENANT, self.tenant)?;
-        let api_key_header = sensitive_header(ENV_API_KEY, "", &api_key)?;
-        let tenant_header = sensitive_header(ENV_TENANT, "", &tenant)?;
-        let base_url = BaseUrl::parse(self.base_url.as_deref().unwrap_or(PRODUCTION_BASE_URL))
-            .map_err(|e| match e {
-                Error::Config { reason, .. } => Error::config(ENV_BASE_URL, reason),
-                other => other,
-            })?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => HttpClient::new(self.http_config.unwrap_or_default())?,
-        };
-        Ok(Decoda::from_inner(Inner {
-            http,
-            base_url,
-            api_key_header,
-            tenant_header,
-        }))
-    }
-}
-
-fn require_secret(setting: &'static str, value: Option<SecretString>) -> Result<SecretString> {
-    match value {
-        Some(v) if !v.expose_secret().trim().is_empty() => Ok(v),
-        Some(_) => Err(Error::config(setting, "is empty")),
-        None => Err(Error::config(setting, "is not set")),
+        let mut auth = HeaderMap::new();
+        auth.insert(
+            API_KEY.clone(),
+            sensitive_header(ENV_API_KEY, "", &api_key)?,
+        );
+        auth.insert(TENANT.clone(), sensitive_header(ENV_TENANT, "", &tenant)?);
+        let api = self.client.build_api(&SPEC, auth, vec![api_key, tenant])?;
+        Ok(Decoda::from_api(api))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use patientpay_core::Error;
 
     #[test]
     fn missing_settings_are_named() {
@@ -179,6 +157,16 @@ mod tests {
             .unwrap_err();
         assert!(
             matches!(&e, Error::Config { setting, .. } if setting == "DECODA_BASE_URL"),
+            "{e}"
+        );
+        let e = DecodaBuilder::new()
+            .with_api_key("k")
+            .with_tenant("t")
+            .with_environment("staging")
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&e, Error::Config { setting, .. } if setting == "DECODA_ENVIRONMENT"),
             "{e}"
         );
         let e = DecodaBuilder::new()
@@ -211,6 +199,13 @@ mod tests {
         let client = DecodaBuilder::new()
             .with_api_key("k")
             .with_tenant("t")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url().as_str(), "https://api.decodahealth.com/");
+        let client = DecodaBuilder::new()
+            .with_api_key("k")
+            .with_tenant("t")
+            .with_environment("Production")
             .build()
             .unwrap();
         assert_eq!(client.base_url().as_str(), "https://api.decodahealth.com/");

@@ -1,46 +1,29 @@
-//! Decoda's error shapes (FastAPI) → [`patientpay_core::Error`].
+//! Decoda's error shapes (FastAPI), as the pipeline's [`ErrorShape`](patientpay_core::pipeline::ErrorShape).
 //!
 //! - 422 `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` → the `loc: msg` pairs
-//!   joined with `; ` (`body.patientId: Field required`). FastAPI may add each refused
-//!   `input` value: it is never read, so a patient's data never reaches the error.
+//!   joined with `; ` (`body.patientId: Field required`). FastAPI adds each refused `input`
+//!   value: it is never read, so a patient's data never reaches the error.
 //! - `{"detail": "..."}` (401/403/404/400...) → that text.
-//! - Anything else: a short text body, or the status' reason.
+//! - Anything else (an HTML page, a text body, JSON of another shape) → `None`: the pipeline
+//!   then describes the body by status, type and length only, never showing it.
 //!
-//! Core then classifies by status (401/403 → `Auth`, 429 → `RateLimited`, else `Vendor`) and
-//! scrubs e-mails and phone numbers from the message.
+//! Core classifies by status (401/403 → `Auth`, 429 → `RateLimited`, else `Vendor`) and
+//! scrubs the message of the client's secrets and the request's PHI.
 
-use patientpay_core::Error;
-use patientpay_core::http::VendorResponse;
+use patientpay_core::pipeline::VendorResponse;
 use serde_json::Value;
 
 /// At most this many validation failures are listed in one message.
 const MAX_LISTED: usize = 10;
 
-/// Turns an error answer into an [`Error`].
-pub(crate) fn vendor_error(resp: &VendorResponse) -> Error {
-    vendor_error_hiding(resp, &[])
-}
-
-/// Like [`vendor_error`], and replaces each of `phi` (the request's own personal values,
-/// ASCII case-insensitively) in the vendor's text by `<redacted>`: a vendor that echoes
-/// what it was sent must not carry it into an error.
-pub(crate) fn vendor_error_hiding(resp: &VendorResponse, phi: &[&str]) -> Error {
-    // A JSON body of an unknown shape is not echoed as text: it may hold the refused input.
-    let message = match resp.json_lenient() {
-        Some(body) => message_from_json(&body),
-        None => resp.text_message(),
-    };
-    resp.error(message.map(|m| hide(&m, phi)))
-}
-
-/// Core's [`patientpay_core::redact::hide_values`].
-pub(crate) fn hide(text: &str, needles: &[&str]) -> String {
-    patientpay_core::redact::hide_values(text, needles)
+/// Decoda's message in an error answer, when the body has one of FastAPI's shapes.
+pub(crate) fn error_shape(resp: &VendorResponse) -> Option<String> {
+    message_from_json(&resp.json_lenient()?)
 }
 
 /// The message of a FastAPI error body, if it has one of FastAPI's shapes.
 pub(crate) fn message_from_json(body: &Value) -> Option<String> {
-    let detail = body.get("detail").or_else(|| body.get("message"))?;
+    let detail = body.get("detail")?;
     match detail {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         Value::Array(items) => {
@@ -95,7 +78,6 @@ mod tests {
     fn resp(status: u16, content_type: &str, body: &str) -> VendorResponse {
         let mut headers = HeaderMap::new();
         headers.insert(http::header::CONTENT_TYPE, content_type.parse().unwrap());
-        headers.insert("x-request-id", "req-7".parse().unwrap());
         VendorResponse::from_parts(
             "decoda",
             Operation::VerifyPatientBalance,
@@ -111,94 +93,45 @@ mod tests {
             {"type":"missing","loc":["body","lastName"],"msg":"Field required","input":{"patientId":"p1","phoneNumber":"+14155552671"}},
             {"type":"string_type","loc":["body",0,"patientId"],"msg":"Input should be a valid string","input":"Jane-Doe-1990"}
         ]}"#;
-        let e = vendor_error(&resp(422, "application/json", body));
-        let s = e.to_string();
-        assert!(matches!(e, Error::Vendor { status: 422, .. }), "{e:?}");
+        let m = error_shape(&resp(422, "application/json", body)).unwrap();
         assert_eq!(
-            s,
-            "decoda verify_patient_balance failed: HTTP 422: validation failed: body.lastName: Field required; \
-             body.0.patientId: Input should be a valid string (request id req-7)"
+            m,
+            "validation failed: body.lastName: Field required; body.0.patientId: Input should be a valid string"
         );
-        assert!(!s.contains("Jane") && !s.contains("4155552671"), "{s}");
+        assert!(!m.contains("Jane") && !m.contains("4155552671"), "{m}");
     }
 
     #[test]
-    fn detail_strings_and_statuses() {
-        let e = vendor_error(&resp(
-            401,
-            "application/json",
-            r#"{"detail":"Invalid API key or tenant"}"#,
-        ));
-        assert!(
-            matches!(&e, Error::Auth { status: 401, message: Some(m), .. } if m == "Invalid API key or tenant")
-        );
-        let e = vendor_error(&resp(403, "application/json", r#"{"detail":"Forbidden"}"#));
-        assert!(matches!(e, Error::Auth { status: 403, .. }));
-        let e = vendor_error(&resp(
-            404,
-            "application/json",
-            r#"{"detail":"Patient verification failed"}"#,
-        ));
-        assert!(
-            matches!(&e, Error::Vendor { status: 404, message, .. } if message == "Patient verification failed")
-        );
-        let e = vendor_error(&resp(
-            429,
-            "application/json",
-            r#"{"detail":"Too Many Requests"}"#,
-        ));
-        assert!(matches!(e, Error::RateLimited { .. }));
-        // Any content type, text bodies, HTML pages, empty bodies.
-        let e = vendor_error(&resp(
-            400,
-            "text/plain",
-            r#"{"detail":"Insufficient credit balance"}"#,
-        ));
-        assert!(e.to_string().contains("Insufficient credit balance"), "{e}");
-        let e = vendor_error(&resp(502, "text/plain", "upstream connect error\nmore"));
-        assert!(
-            e.to_string()
-                .ends_with("HTTP 502: upstream connect error (request id req-7)"),
-            "{e}"
-        );
-        let e = vendor_error(&resp(503, "text/html", "<html>down</html>"));
-        assert!(e.to_string().contains("Service Unavailable"), "{e}");
-        let e = vendor_error(&resp(500, "application/json", ""));
-        assert!(e.to_string().contains("Internal Server Error"), "{e}");
-        let e = vendor_error(&resp(
-            400,
-            "application/json",
-            r#"{"detail":[{"input":"Jane"}]}"#,
-        ));
-        assert!(
-            matches!(&e, Error::Vendor { message, .. } if message == "Bad Request"),
-            "{e:?}"
-        );
-    }
-
-    #[test]
-    fn phones_in_vendor_text_are_scrubbed() {
-        let e = vendor_error(&resp(
-            404,
-            "application/json",
-            r#"{"detail":"No patient with phone +1 415 555 2671"}"#,
-        ));
-        assert!(!e.to_string().contains("555"), "{e}");
-    }
-
-    #[test]
-    fn request_phi_is_hidden() {
-        let r = resp(
-            404,
-            "text/plain",
-            "No patient RIVERA born 1985-04-12 (Rivera) é",
-        );
-        let e = vendor_error_hiding(&r, &["Rivera", "1985-04-12", " "]);
+    fn detail_strings_and_other_shapes() {
         assert_eq!(
-            e.to_string().split(" (request id").next().unwrap(),
-            "decoda verify_patient_balance failed: HTTP 404: No patient <redacted> born <redacted> (<redacted>) é"
+            error_shape(&resp(
+                401,
+                "application/json",
+                r#"{"detail":"Invalid API key or tenant"}"#
+            ))
+            .as_deref(),
+            Some("Invalid API key or tenant")
         );
-        assert_eq!(hide("abc", &[]), "abc");
+        // Any content type, as long as the body is FastAPI's JSON.
+        assert_eq!(
+            error_shape(&resp(
+                400,
+                "text/plain",
+                r#"{"detail":"Insufficient credit balance"}"#
+            ))
+            .as_deref(),
+            Some("Insufficient credit balance")
+        );
+        for (ct, body) in [
+            ("text/plain", "upstream connect error"),
+            ("text/html", "<html>down</html>"),
+            ("application/json", ""),
+            ("application/json", r#"{"detail":[{"input":"Jane"}]}"#),
+            ("application/json", r#"{"message":"Jane Doe not found"}"#),
+            ("application/json", r#"{"detail":"  "}"#),
+        ] {
+            assert_eq!(error_shape(&resp(500, ct, body)), None, "{body}");
+        }
     }
 
     #[test]
@@ -207,7 +140,7 @@ mod tests {
             .map(|i| format!(r#"{{"loc":["body",{i},"id"],"msg":"bad","type":"t"}}"#))
             .collect();
         let body = format!(r#"{{"detail":[{}]}}"#, items.join(","));
-        let e = vendor_error(&resp(422, "application/json", &body));
-        assert!(e.to_string().contains("and 2 more"), "{e}");
+        let m = error_shape(&resp(422, "application/json", &body)).unwrap();
+        assert!(m.contains("and 2 more"), "{m}");
     }
 }

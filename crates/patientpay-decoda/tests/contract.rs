@@ -6,7 +6,7 @@ mod common;
 use common::{spec, validate};
 use http::{HeaderValue, Method};
 use patientpay_core::Operation;
-use patientpay_core::http::{
+use patientpay_core::pipeline::{
     BaseUrl, HttpClient, HttpConfig, RetryPolicy, VendorRequest, VendorResponse,
 };
 use patientpay_decoda::wire;
@@ -17,6 +17,17 @@ const VERIFY: &str = "/billing/payment-link/verify-patient";
 const SETTLE: &str = "/billing/payment-terminal/charge/create-patient-credit-settled";
 
 async fn raw(sandbox: &Sandbox, path_and_query: &str, key: &str, body: &[u8]) -> VendorResponse {
+    raw_with(sandbox, Method::POST, path_and_query, key, Some(body)).await
+}
+
+/// One request to the sandbox, as is (no retry), with `API-KEY` = `key`.
+pub async fn raw_with(
+    sandbox: &Sandbox,
+    method: Method,
+    path_and_query: &str,
+    key: &str,
+    body: Option<&[u8]>,
+) -> VendorResponse {
     let client = HttpClient::new(HttpConfig::default().with_retry(RetryPolicy::none())).unwrap();
     let (path, query) = path_and_query
         .split_once('?')
@@ -29,19 +40,26 @@ async fn raw(sandbox: &Sandbox, path_and_query: &str, key: &str, body: &[u8]) ->
     if !query.is_empty() {
         url.set_query(Some(query));
     }
-    let payload: Value =
-        serde_json::from_slice(body).expect("JSON payloads only (core sends JSON bodies)");
-    let req = VendorRequest::new("decoda", Operation::VerifyPatientBalance, Method::POST, url)
-        .header(
-            http::header::HeaderName::from_static("api-key"),
-            HeaderValue::from_str(key).unwrap(),
-        )
-        .header(
-            http::header::HeaderName::from_static("tenant"),
-            HeaderValue::from_static(credentials::DECODA_TENANT),
-        )
-        .json_body(&payload)
-        .unwrap();
+    let mut req = VendorRequest::new(
+        "decoda",
+        Operation::VerifyPatientBalance,
+        method,
+        url,
+        patientpay_core::RetrySafety::Idempotent,
+    )
+    .header(
+        http::header::HeaderName::from_static("api-key"),
+        HeaderValue::from_str(key).unwrap(),
+    )
+    .header(
+        http::header::HeaderName::from_static("tenant"),
+        HeaderValue::from_static(credentials::DECODA_TENANT),
+    );
+    if let Some(body) = body {
+        let payload: Value =
+            serde_json::from_slice(body).expect("JSON payloads only (core sends JSON bodies)");
+        req = req.json_body(&payload).unwrap();
+    }
     client.execute(req).await.unwrap()
 }
 

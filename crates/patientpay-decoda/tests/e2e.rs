@@ -1,11 +1,11 @@
-//! End to end through `Box<dyn PaymentProvider>` against the sandbox.
+//! End to end through the capability traits against the sandbox.
 
 use patientpay_core::http::{HttpConfig, RetryPolicy};
 use patientpay_core::{
-    ChargeStatus, Currency, Error, ListPaymentMethods, Money, Operation, PaymentProvider,
-    PaymentStatus, SettleChargesFromCredit, VerifyPatient, parse_date,
+    ChargeState, Currency, Error, ListPaymentMethods, Money, PatientBilling, PaymentMethods,
+    PaymentState, SettleChargesFromCredit, VerifyPatient, parse_date,
 };
-use patientpay_decoda::DecodaBuilder;
+use patientpay_decoda::{Decoda, DecodaBuilder};
 use patientpay_sandbox::{Fault, Sandbox, credentials};
 
 const VERIFY: &str = "/billing/payment-link/verify-patient";
@@ -15,8 +15,8 @@ fn usd(m: i64) -> Money {
     Money::from_minor(m, Currency::USD)
 }
 
-fn provider(sandbox: &Sandbox) -> Box<dyn PaymentProvider> {
-    Box::new(
+fn provider(sandbox: &Sandbox) -> Decoda {
+    {
         DecodaBuilder::new()
             .with_api_key(credentials::DECODA_API_KEY)
             .with_tenant(credentials::DECODA_TENANT)
@@ -25,8 +25,8 @@ fn provider(sandbox: &Sandbox) -> Box<dyn PaymentProvider> {
                 RetryPolicy::default().with_initial_backoff(std::time::Duration::from_millis(1)),
             ))
             .build()
-            .unwrap(),
-    )
+            .unwrap()
+    }
 }
 
 fn maria() -> VerifyPatient {
@@ -58,10 +58,10 @@ async fn verify_settle_verify_moves_the_balance() {
     assert_eq!(
         statuses,
         [
-            ChargeStatus::Outstanding,
-            ChargeStatus::Outstanding,
-            ChargeStatus::Paid,
-            ChargeStatus::WriteOff
+            ChargeState::Outstanding,
+            ChargeState::Outstanding,
+            ChargeState::Paid,
+            ChargeState::WrittenOff
         ]
     );
 
@@ -69,7 +69,7 @@ async fn verify_settle_verify_moves_the_balance() {
     let outstanding: Vec<_> = before
         .charges
         .iter()
-        .filter(|c| c.status == ChargeStatus::Outstanding)
+        .filter(|c| c.status == ChargeState::Outstanding)
         .cloned()
         .collect();
     let file = serde_json::to_string_pretty(&outstanding).unwrap();
@@ -81,7 +81,7 @@ async fn verify_settle_verify_moves_the_balance() {
         .settle_charges_from_credit(SettleChargesFromCredit::new(usd(9000), from_file))
         .await
         .unwrap();
-    assert_eq!(payment.status, PaymentStatus::Succeeded);
+    assert_eq!(payment.status, PaymentState::Succeeded);
     assert_eq!(payment.amount, usd(9000));
     assert_eq!(payment.medium.as_deref(), Some("CREDIT"));
     assert_eq!(payment.patient_id.as_deref(), Some("pat_1001"));
@@ -120,9 +120,9 @@ async fn verify_settle_verify_moves_the_balance() {
     let after = decoda.verify_patient_balance(maria()).await.unwrap();
     assert_eq!(after.total_outstanding, usd(3500));
     assert_eq!(after.patient.credit_balance, Some(usd(6000)));
-    assert_eq!(after.charges[0].status, ChargeStatus::Paid);
+    assert_eq!(after.charges[0].status, ChargeState::Paid);
     assert_eq!(after.charges[0].total_outstanding, usd(0));
-    assert_eq!(after.charges[1].status, ChargeStatus::Outstanding);
+    assert_eq!(after.charges[1].status, ChargeState::Outstanding);
     assert_eq!(after.charges[1].total_outstanding, usd(3500));
     sandbox.with_state(|s| {
         let p = s.decoda.patient("pat_1001").unwrap();
@@ -228,7 +228,8 @@ async fn vendor_errors_are_mapped() {
         "decoda settle_charges_from_credit failed: HTTP 400: Insufficient credit balance"
     );
 
-    // Settling a charge that is already PAID → 400.
+    // A charge that is already PAID is not payable: refused before sending, even when it
+    // claims an outstanding amount (Decoda would answer 400 "is not outstanding").
     let maria_balance = decoda.verify_patient_balance(maria()).await.unwrap();
     let paid = maria_balance.charges[2].clone();
     let mut paid_claiming_outstanding = paid.clone();
@@ -240,7 +241,7 @@ async fn vendor_errors_are_mapped() {
         ))
         .await
         .unwrap_err();
-    assert!(e.to_string().contains("is not outstanding"), "{e}");
+    assert_eq!(e.invalid_field(), Some("charges"), "{e}");
     sandbox.with_state(|s| {
         assert_eq!(
             s.decoda.patient("pat_1001").unwrap().credits[0].amount,
@@ -248,7 +249,8 @@ async fn vendor_errors_are_mapped() {
         )
     });
 
-    // A 503 on settle (money-moving) is not retried; on verify it is.
+    // A 503 on settle (money-moving) is not retried and its outcome is unknown; on verify
+    // it is retried.
     sandbox.inject(Fault::on("POST", SETTLE).status(503).times(1));
     sandbox.clear_requests();
     let e = decoda
@@ -258,7 +260,16 @@ async fn vendor_errors_are_mapped() {
         ))
         .await
         .unwrap_err();
-    assert!(matches!(e, Error::Vendor { status: 503, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            Error::OutcomeUnknown {
+                status: Some(503),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.may_have_been_sent());
     assert_eq!(sandbox.count("POST", SETTLE), 1);
     sandbox.inject(Fault::on("POST", VERIFY).status(503).times(1));
@@ -276,20 +287,14 @@ async fn vendor_errors_are_mapped() {
 }
 
 #[tokio::test]
-async fn unsupported_and_invalid_input_send_nothing() {
+async fn invalid_input_sends_nothing() {
     let sandbox = Sandbox::start().await.unwrap();
     let decoda = provider(&sandbox);
     let e = decoda
         .list_payment_methods(ListPaymentMethods::new())
         .await
         .unwrap_err();
-    assert!(matches!(
-        e,
-        Error::Unsupported {
-            provider: "decoda",
-            operation: Operation::ListPaymentMethods
-        }
-    ));
+    assert_eq!(e.invalid_field(), Some("patient"));
     let e = decoda
         .verify_patient_balance(VerifyPatient::new(
             "pat_1001",
@@ -311,7 +316,7 @@ async fn unsupported_and_invalid_input_send_nothing() {
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("phone"));
     let charge =
-        patientpay_core::Charge::new("pat_1001", ChargeStatus::Outstanding, usd(100), usd(100));
+        patientpay_core::Charge::new("pat_1001", ChargeState::Outstanding, usd(100), usd(100));
     let e = decoda
         .settle_charges_from_credit(SettleChargesFromCredit::new(usd(101), vec![charge.clone()]))
         .await

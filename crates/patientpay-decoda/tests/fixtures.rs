@@ -4,7 +4,7 @@
 mod common;
 
 use common::{fixture, spec, validate, validate_with};
-use patientpay_core::{Charge, ChargeStatus, PaymentStatus};
+use patientpay_core::{Charge, ChargeState, PaymentState};
 use patientpay_decoda::{map, wire};
 
 fn details(name: &str) -> wire::PaymentLinkDetails {
@@ -111,7 +111,7 @@ fn settle_doc_example_maps() {
         "an odd nullable date-time is dropped, not fatal"
     );
     let payment = map::payment_from_wire(unknown).unwrap();
-    assert_eq!(payment.status, PaymentStatus::Unknown("SETTLING".into()));
+    assert_eq!(payment.status, PaymentState::Unknown("SETTLING".into()));
     insta::assert_json_snapshot!("settle_unknown_status_unified", payment);
 }
 
@@ -295,7 +295,7 @@ fn every_enum_value_parses_and_unknown_ones_round_trip() {
     let on_hold: &Charge = balance
         .charges
         .iter()
-        .find(|c| c.status == ChargeStatus::Unknown("ON_HOLD".into()))
+        .find(|c| c.status == ChargeState::Unknown("ON_HOLD".into()))
         .unwrap();
     let input = map::charge_to_wire(0, on_hold).unwrap();
     let json = serde_json::to_value(&input).unwrap();
@@ -331,7 +331,7 @@ fn error_shapes_parse() {
 #[test]
 fn required_date_time_failures_name_the_field_not_the_value() {
     let text = fixture("verify_response_minimal.json").replace("2023-11-07T05:31:56Z", "Jane Doe");
-    let e = patientpay_core::http::decode_json::<wire::PaymentLinkDetails>(text.as_bytes())
+    let e = patientpay_core::pipeline::decode_json::<wire::PaymentLinkDetails>(text.as_bytes())
         .unwrap_err();
     assert!(
         e.contains("patient.createdDate") && !e.contains("Jane"),

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use patientpay_core::{
-    Charge, ChargeStatus, Currency, Money, PaymentProvider, SettleChargesFromCredit, VerifyPatient,
+    Charge, ChargeState, Currency, Money, PatientBilling, SettleChargesFromCredit, VerifyPatient,
     parse_date,
 };
 use patientpay_decoda::DecodaBuilder;
@@ -61,7 +61,7 @@ async fn nothing_secret_or_personal_is_printed() {
         .with_base_url(sandbox.base_url())
         .build()
         .unwrap();
-    let provider: &dyn PaymentProvider = &decoda;
+    let provider: &dyn PatientBilling = &decoda;
     let mut printed = String::new();
     let mut show = |label: &str, debug: String, display: Option<String>| {
         printed.push_str(&format!("{label}: {debug}\n"));
@@ -239,7 +239,7 @@ async fn nothing_secret_or_personal_is_printed() {
     );
     let mut charge = Charge::new(
         "pat_1001",
-        ChargeStatus::Outstanding,
+        ChargeState::Outstanding,
         Money::from_minor(10, Currency::USD),
         Money::from_minor(10, Currency::USD),
     );

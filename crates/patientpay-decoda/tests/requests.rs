@@ -1,9 +1,7 @@
 //! Snapshots of the requests the client builds (secrets shown as `<redacted>`).
 
-use patientpay_core::http::VendorRequest;
-use patientpay_core::{
-    CallOptions, Charge, ChargeStatus, Currency, Money, SettleChargesFromCredit,
-};
+use patientpay_core::pipeline::VendorRequest;
+use patientpay_core::{CallOptions, Charge, ChargeState, Currency, Money, SettleChargesFromCredit};
 use patientpay_decoda::{DecodaBuilder, map, wire};
 use serde_json::{Value, json};
 
@@ -70,7 +68,7 @@ fn settle_request_from_a_verified_charge() {
 fn settle_request_from_a_bare_charge() {
     let mut charge = Charge::new(
         "pat_9",
-        ChargeStatus::Outstanding,
+        ChargeState::Outstanding,
         Money::from_minor(5000, Currency::USD),
         Money::from_minor(1999, Currency::USD),
     );

@@ -6,18 +6,24 @@
 //!   `vendor_data` (camelCase keys, `null`s dropped), so it can go back into settle
 //!   unchanged — except the embedded `patient` summary, which is PHI, is optional in
 //!   `ChargeDetail-Input` and is not needed (Decoda identifies the patient by `patientId`).
+//! - Decoda's `ChargeStatus` and `PaymentStatus` map to the vendor-neutral
+//!   [`ChargeState`] and [`PaymentState`] ([`charge_state`], [`payment_state`]); an unknown
+//!   value is kept verbatim.
 //! - Output-only item fields (`item`, `locationId`, `locationName`, `saleDate`) are kept in
 //!   the item's `vendor_data` for display and dropped when building the settle body, whose
 //!   `ChargeItem` does not have them.
 
 use patientpay_core::domain::{
-    Charge, ChargeItem, ChargeStatus, PartialAddress, Patient, PatientBalance, Payment,
-    PaymentStatus, SettleChargesFromCredit, VendorData, VerifyPatient,
+    Charge, ChargeItem, ChargeState, PartialAddress, Patient, PatientBalance, Payment,
+    PaymentState, SettleChargesFromCredit, VendorData, VerifyPatient,
 };
 use patientpay_core::{Currency, Error, Money, Result};
 use serde_json::{Map, Value};
 
 use crate::wire;
+
+mod wave2;
+pub use wave2::*;
 
 /// The currency of Decoda's amounts that carry none (charges, items, credit balances).
 pub const DECODA_CURRENCY: Currency = Currency::USD;
@@ -37,6 +43,82 @@ const CHARGE_KEYS: &[&str] = &[
 const ITEM_KEYS: &[&str] = &["id", "name", "quantity", "price"];
 /// Nullable keys whose absence means a non-null default: a `null` must be kept.
 const NULL_MEANS_NULL: &[&str] = &["discountAmount", "discountPercentage"];
+
+/// Checks that `money` is in [`DECODA_CURRENCY`], the only currency Decoda's amounts use.
+///
+/// # Errors
+/// [`Error::InvalidInput`] naming `field`.
+pub fn check_currency(field: &'static str, money: Money) -> Result<()> {
+    if money.currency() == DECODA_CURRENCY {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            field,
+            format!(
+                "Decoda works in {DECODA_CURRENCY}, not {}",
+                money.currency()
+            ),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Enums
+
+/// Decoda's `ChargeStatus` as the vendor-neutral [`ChargeState`].
+pub fn charge_state(s: &wire::ChargeStatus) -> ChargeState {
+    use wire::ChargeStatus as W;
+    match s {
+        W::Outstanding => ChargeState::Outstanding,
+        W::Paid => ChargeState::Paid,
+        W::ExternalSettlement => ChargeState::SettledExternally,
+        W::Void => ChargeState::Voided,
+        W::WriteOff => ChargeState::WrittenOff,
+        W::Refunded => ChargeState::Refunded,
+        W::Chargeback => ChargeState::ChargedBack,
+        W::PaymentPlan => ChargeState::OnPaymentPlan,
+        W::Collections => ChargeState::InCollections,
+        other => ChargeState::Unknown(other.as_str().to_owned()),
+    }
+}
+
+/// [`ChargeState`] back into Decoda's `ChargeStatus` (for the settle and payin bodies).
+pub fn charge_status(s: &ChargeState) -> wire::ChargeStatus {
+    use wire::ChargeStatus as W;
+    match s {
+        ChargeState::Outstanding => W::Outstanding,
+        ChargeState::Paid => W::Paid,
+        ChargeState::SettledExternally => W::ExternalSettlement,
+        ChargeState::Voided => W::Void,
+        ChargeState::WrittenOff => W::WriteOff,
+        ChargeState::Refunded => W::Refunded,
+        ChargeState::ChargedBack => W::Chargeback,
+        ChargeState::OnPaymentPlan => W::PaymentPlan,
+        ChargeState::InCollections => W::Collections,
+        other => W::from_wire(other.as_str()),
+    }
+}
+
+/// Decoda's `PaymentStatus` as the vendor-neutral [`PaymentState`].
+pub fn payment_state(s: &wire::PaymentStatus) -> PaymentState {
+    use wire::PaymentStatus as W;
+    match s {
+        W::Canceled => PaymentState::Canceled,
+        W::Created => PaymentState::Pending,
+        W::Failed => PaymentState::Failed,
+        W::InReview => PaymentState::InReview,
+        W::Presenting => PaymentState::AwaitingPatient,
+        W::Processing => PaymentState::Processing,
+        W::Succeeded => PaymentState::Succeeded,
+        other => PaymentState::Unknown(other.as_str().to_owned()),
+    }
+}
+
+/// A status Decoda sends as a plain string (charge-card, the payment table): a
+/// `PaymentStatus` value, or kept verbatim.
+pub fn payment_state_text(s: &str) -> PaymentState {
+    payment_state(&wire::PaymentStatus::from_wire(s))
+}
 
 // ---------------------------------------------------------------------------------------
 // Verify
@@ -111,7 +193,7 @@ pub fn charge_from_wire(mut c: wire::ChargeDetailWithItems) -> Result<Charge, St
     c.patient = None;
     let mut charge = Charge::new(
         c.patient_id.as_str(),
-        ChargeStatus::from_wire(c.status.as_str()),
+        charge_state(&c.status),
         Money::from_minor(c.total, DECODA_CURRENCY),
         Money::from_minor(c.total_outstanding, DECODA_CURRENCY),
     );
@@ -219,13 +301,15 @@ pub fn check_settle(request: &SettleChargesFromCredit) -> Result<()> {
 pub fn settle_to_wire(
     request: &SettleChargesFromCredit,
 ) -> Result<(wire::SettleQuery, Vec<wire::ChargeDetailInput>)> {
-    // Charges with nothing outstanding (verify also lists paid ones) cannot take credit, so
-    // they are not sent: the verify answer can be passed to settle unchanged.
+    // Only charges that can be paid now are sent (`payable_charges`: outstanding with a
+    // positive amount). Verify also lists paid, written-off and payment-plan charges, which
+    // Decoda refuses to settle ("Charge … is not outstanding"): leaving them out lets the
+    // verify answer be passed to settle unchanged.
     let body = request
         .charges
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.total_outstanding.is_positive())
+        .filter(|(_, c)| c.status.is_payable() && c.total_outstanding.is_positive())
         .map(|(i, c)| charge_to_wire(i, c))
         .collect::<Result<Vec<_>>>()?;
     Ok((
@@ -248,7 +332,10 @@ pub fn charge_to_wire(index: usize, c: &Charge) -> Result<wire::ChargeDetailInpu
         "totalOutstanding".into(),
         Value::from(c.total_outstanding.minor_units()),
     );
-    map.insert("status".into(), Value::String(c.status.as_str().to_owned()));
+    map.insert(
+        "status".into(),
+        Value::String(charge_status(&c.status).as_str().to_owned()),
+    );
     map.insert("description".into(), opt(&c.description));
     map.remove("createdDate");
     let items = c
@@ -276,7 +363,7 @@ pub fn charge_to_wire(index: usize, c: &Charge) -> Result<wire::ChargeDetailInpu
 }
 
 /// A serde error without the offending value (it may be PHI).
-fn describe(e: &serde_json::Error) -> String {
+pub(crate) fn describe(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     if msg.starts_with("missing field") {
         msg.split(" at line ")
@@ -291,16 +378,15 @@ fn describe(e: &serde_json::Error) -> String {
     }
 }
 
-/// The unified payment of a settle answer.
+/// The unified payment of a settle answer (`PaymentSummary`).
 ///
 /// # Errors
 /// A description when the currency is not an ISO 4217 code this crate knows.
 pub fn payment_from_wire(p: wire::PaymentSummary) -> Result<Payment, String> {
-    let currency = Currency::from_code(&p.currency)
-        .map_err(|_| "`currency`: unknown ISO 4217 currency code".to_owned())?;
+    let currency = currency_of(&p.currency)?;
     let mut payment = Payment::new(
         p.id,
-        PaymentStatus::from_wire(p.status.as_str()),
+        payment_state(&p.status),
         Money::from_minor(p.amount, currency),
     );
     payment.fee = Some(Money::from_minor(p.fee, currency));
@@ -309,7 +395,61 @@ pub fn payment_from_wire(p: wire::PaymentSummary) -> Result<Payment, String> {
     payment.patient_id = p.patient_id;
     payment.created_at = Some(p.created_date);
     payment.failed_reason = p.failed_reason;
+    payment.payin_id = p.payin_id;
+    payment.payin_config_id = p.payin_config_id;
+    payment.payment_method_id = p.payment_method_id;
+    payment.processor_payment_id = p.stripe_payment_intent_id;
+    if let Some(updated) = p.updated_date.and_then(|d| {
+        d.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    }) {
+        payment
+            .vendor_data
+            .0
+            .insert("updatedDate".into(), Value::String(updated));
+    }
     Ok(payment)
+}
+
+/// The unified payment of a `Payment-Output` (a charge's payment, as the charge read and
+/// verify return it); its refunds and method stay in `vendor_data`.
+///
+/// # Errors
+/// A description when the currency is not an ISO 4217 code this crate knows.
+pub fn payment_from_output(p: &wire::Payment) -> Result<Payment, String> {
+    let currency = currency_of(&p.currency)?;
+    let mut payment = Payment::new(
+        p.id.clone(),
+        payment_state(&p.status),
+        Money::from_minor(p.amount, currency),
+    );
+    payment.fee = Some(Money::from_minor(p.fee, currency));
+    payment.fee_to_patient = Some(Money::from_minor(p.fee_to_patient, currency));
+    payment.medium = Some(p.payment_medium.clone());
+    payment.patient_id.clone_from(&p.patient_id);
+    payment.created_at = Some(p.created_date);
+    payment.failed_reason.clone_from(&p.failed_reason);
+    payment.payin_id.clone_from(&p.payin_id);
+    payment.payin_config_id.clone_from(&p.payin_config_id);
+    payment.payment_method_id.clone_from(&p.payment_method_id);
+    payment
+        .processor_payment_id
+        .clone_from(&p.stripe_payment_intent_id);
+    if !p.refunds.is_empty() {
+        payment.vendor_data.0.insert(
+            "refunds".into(),
+            serde_json::to_value(&p.refunds).map_err(|e| e.to_string())?,
+        );
+    }
+    Ok(payment)
+}
+
+/// A Decoda currency code.
+///
+/// # Errors
+/// A description (no value) when it is not an ISO 4217 code this crate knows.
+pub fn currency_of(code: &str) -> Result<Currency, String> {
+    Currency::from_code(code).map_err(|_| "`currency`: unknown ISO 4217 currency code".to_owned())
 }
 
 #[cfg(test)]
@@ -344,7 +484,7 @@ mod tests {
         assert_eq!(charge.id.as_deref(), Some("ch_1"));
         assert_eq!(charge.total, usd(5000));
         assert_eq!(charge.total_outstanding, usd(3000));
-        assert_eq!(charge.status, ChargeStatus::Outstanding);
+        assert_eq!(charge.status, ChargeState::Outstanding);
         assert_eq!(
             charge.created_at,
             Some(datetime!(2024-01-15 10:00:00.123456 UTC))
@@ -397,14 +537,14 @@ mod tests {
     fn unknown_status_round_trips() {
         let json = CHARGE.replace("\"OUTSTANDING\"", "\"ON_HOLD\"");
         let charge = charge_from_wire(serde_json::from_str(&json).unwrap()).unwrap();
-        assert_eq!(charge.status, ChargeStatus::Unknown("ON_HOLD".into()));
+        assert_eq!(charge.status, ChargeState::Unknown("ON_HOLD".into()));
         let input = charge_to_wire(0, &charge).unwrap();
         assert_eq!(serde_json::to_value(&input).unwrap()["status"], "ON_HOLD");
     }
 
     #[test]
     fn bad_vendor_data_names_the_charge() {
-        let mut charge = Charge::new("p1", ChargeStatus::Outstanding, usd(1), usd(1));
+        let mut charge = Charge::new("p1", ChargeState::Outstanding, usd(1), usd(1));
         charge
             .vendor_data
             .0
@@ -413,7 +553,7 @@ mod tests {
         assert_eq!(e.invalid_field(), Some("charges[3]"));
         assert!(!e.to_string().contains("Jane"), "{e}");
         // A bare unified charge (no vendor_data) is a valid ChargeDetail-Input.
-        let bare = Charge::new("p1", ChargeStatus::Outstanding, usd(100), usd(100));
+        let bare = Charge::new("p1", ChargeState::Outstanding, usd(100), usd(100));
         let input = charge_to_wire(0, &bare).unwrap();
         assert_eq!(input.total_outstanding, 100);
         assert!(input.items.is_empty());
@@ -421,12 +561,12 @@ mod tests {
 
     #[test]
     fn settle_checks_name_fields() {
-        let c = Charge::new("p1", ChargeStatus::Outstanding, usd(100), usd(100));
+        let c = Charge::new("p1", ChargeState::Outstanding, usd(100), usd(100));
         let eur = SettleChargesFromCredit::new(
             Money::from_minor(50, Currency::EUR),
             vec![Charge::new(
                 "p1",
-                ChargeStatus::Outstanding,
+                ChargeState::Outstanding,
                 Money::from_minor(100, Currency::EUR),
                 Money::from_minor(100, Currency::EUR),
             )],
@@ -439,7 +579,7 @@ mod tests {
             usd(50),
             vec![
                 c.clone(),
-                Charge::new("p2", ChargeStatus::Outstanding, usd(1), usd(1)),
+                Charge::new("p2", ChargeState::Outstanding, usd(1), usd(1)),
             ],
         );
         assert_eq!(
@@ -450,7 +590,7 @@ mod tests {
             usd(50),
             vec![Charge::new(
                 " ",
-                ChargeStatus::Outstanding,
+                ChargeState::Outstanding,
                 usd(100),
                 usd(100),
             )],

@@ -12,6 +12,12 @@ pub fn spec() -> Value {
     serde_json::from_str(text).expect("the spec parses")
 }
 
+/// The wave-2 spec (`decoda-wave2-openapi.json`, 12 operations and their schemas).
+pub fn spec_wave2() -> Value {
+    let text = include_str!("../fixtures/decoda-wave2-openapi.json");
+    serde_json::from_str(text).expect("the wave-2 spec parses")
+}
+
 pub fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
