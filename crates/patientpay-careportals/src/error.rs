@@ -1,41 +1,30 @@
-//! CarePortals' error shapes → [`Error`].
+//! CarePortals' error shape, as the pipeline's [`ErrorShape`](patientpay_core::pipeline::ErrorShape).
 //!
-//! CarePortals answers errors as JSON `{"statusCode": 404, "message": "…"}` (the message
-//! may be a list of validation messages), sometimes as plain text, with any content type.
-//! The vendor's own message is kept; core classifies the status (401/403 → `Auth`,
-//! 429 → `RateLimited`, else `Vendor`) and scrubs e-mails and phone numbers from it.
+//! CarePortals (a NestJS service) answers errors as JSON `{"statusCode": 404, "message":
+//! "…", "error": "Not Found"}`; from request validation `message` is a list of strings. Only
+//! that shape yields the vendor's message; anything else (HTML, plain text, a bare JSON
+//! string, another object) gives `None`, and the pipeline then describes the body by status,
+//! content type and length without showing it (a vendor page may echo the request). The
+//! pipeline scrubs the message of the client's secrets and the call's PHI and secrets, and
+//! classifies the status (401/403 → `Auth`, 429 → `RateLimited`, else `Vendor`).
 
-use patientpay_core::Error;
-use patientpay_core::http::VendorResponse;
+use patientpay_core::pipeline::VendorResponse;
 
 use crate::wire::ErrorBody;
 
-/// The vendor's message from an error answer, if it carries one.
+/// The vendor's own message from an error answer in CarePortals' JSON error shape.
 pub(crate) fn vendor_message(resp: &VendorResponse) -> Option<String> {
-    match resp.json_lenient() {
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(value @ serde_json::Value::Object(_)) => {
-            let body: ErrorBody = serde_json::from_value(value).ok()?;
-            body.message
-                .map(|m| m.to_line())
-                .filter(|m| !m.trim().is_empty())
-                .or(body.error)
-        }
-        Some(_) => None,
-        None => resp.text_message(),
+    let value = resp.json_lenient()?;
+    let object = value.as_object()?;
+    // The shape is an object with `statusCode` and at least one of `message` / `error`.
+    if !object.contains_key("statusCode") {
+        return None;
     }
-}
-
-/// The [`Error`] for a non-2xx answer.
-#[cfg(test)]
-pub(crate) fn from_response(resp: &VendorResponse) -> Error {
-    from_response_hiding(resp, &[])
-}
-
-/// [`from_response`], with each of `values` (the request's own token or id) replaced by
-/// `<redacted>` in the vendor's text: Stripe-style messages echo what they were sent.
-pub(crate) fn from_response_hiding(resp: &VendorResponse, values: &[&str]) -> Error {
-    resp.error(vendor_message(resp).map(|m| patientpay_core::redact::hide_values(&m, values)))
+    let body: ErrorBody = serde_json::from_value(value).ok()?;
+    body.message
+        .map(|m| m.to_line())
+        .filter(|m| !m.trim().is_empty())
+        .or(body.error.filter(|e| !e.trim().is_empty()))
 }
 
 #[cfg(test)]
@@ -48,7 +37,6 @@ mod tests {
     fn resp(status: u16, ct: &str, body: &str) -> VendorResponse {
         let mut h = HeaderMap::new();
         h.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
-        h.insert("x-request-id", HeaderValue::from_static("req-9"));
         VendorResponse::from_parts(
             "careportals",
             Operation::AddPaymentMethod,
@@ -59,87 +47,43 @@ mod tests {
     }
 
     #[test]
-    fn json_shape() {
-        let e = from_response(&resp(
+    fn the_vendor_shape_gives_its_message() {
+        let m = vendor_message(&resp(
             402,
             "application/json",
             r#"{"statusCode":402,"message":"Your card was declined."}"#,
         ));
-        match &e {
-            Error::Vendor {
-                status,
-                message,
-                request_id,
-                ..
-            } => {
-                assert_eq!(*status, 402);
-                assert_eq!(message, "Your card was declined.");
-                assert_eq!(request_id.as_deref(), Some("req-9"));
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn list_message_and_error_fallback() {
-        let e = from_response(&resp(
+        assert_eq!(m.as_deref(), Some("Your card was declined."));
+        let m = vendor_message(&resp(
             400,
             "application/json; charset=utf-8",
-            r#"{"statusCode":400,"message":["paymentMethodId must be a string","paymentMethodId should not be empty"],"error":"Bad Request"}"#,
+            r#"{"statusCode":400,"message":["a must be a string","a should not be empty"],"error":"Bad Request"}"#,
         ));
-        assert!(
-            e.to_string()
-                .contains("paymentMethodId must be a string; paymentMethodId should not be empty"),
-            "{e}"
+        assert_eq!(
+            m.as_deref(),
+            Some("a must be a string; a should not be empty")
         );
-        let e = from_response(&resp(
+        let m = vendor_message(&resp(
             400,
             "application/json",
             r#"{"statusCode":400,"error":"Bad Request"}"#,
         ));
-        assert!(
-            e.to_string()
-                .ends_with("HTTP 400: Bad Request (request id req-9)"),
-            "{e}"
-        );
+        assert_eq!(m.as_deref(), Some("Bad Request"));
     }
 
     #[test]
-    fn auth_text_and_html() {
-        let e = from_response(&resp(
-            401,
-            "application/json",
-            r#"{"statusCode":401,"message":"Unauthorized"}"#,
-        ));
-        assert!(
-            matches!(e, Error::Auth { status: 401, ref message, .. } if message.as_deref() == Some("Unauthorized"))
-        );
-        let e = from_response(&resp(500, "text/plain", "Internal server error\nstack..."));
-        assert!(
-            e.to_string()
-                .ends_with("HTTP 500: Internal server error (request id req-9)"),
-            "{e}"
-        );
-        let e = from_response(&resp(502, "text/html", "<html>bad gateway</html>"));
-        assert!(e.to_string().contains("HTTP 502: Bad Gateway"), "{e}");
-        let e = from_response(&resp(404, "text/plain", r#""Payment method not found""#));
-        assert!(e.to_string().contains("Payment method not found"), "{e}");
-        let e = from_response(&resp(400, "application/json", "[1,2]"));
-        assert!(
-            e.to_string()
-                .ends_with("HTTP 400: Bad Request (request id req-9)"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn scrubs_phi_from_messages() {
-        let e = from_response(&resp(
-            400,
-            "application/json",
-            r#"{"statusCode":400,"message":"No patient jane@x.example with phone +14155552671"}"#,
-        ));
-        let s = e.to_string();
-        assert!(!s.contains("jane@") && !s.contains("4155552671"), "{s}");
+    fn anything_else_is_not_shown() {
+        for (ct, body) in [
+            ("text/plain", "Internal server error\nstack..."),
+            ("text/html", "<html>bad gateway</html>"),
+            ("application/json", r#""Payment method not found""#),
+            ("application/json", "[1,2]"),
+            ("application/json", r#"{"message":"no statusCode"}"#),
+            ("application/json", r#"{"statusCode":400,"message":7}"#),
+            ("application/json", r#"{"statusCode":400,"message":"  "}"#),
+            ("application/json", "{truncated"),
+        ] {
+            assert_eq!(vendor_message(&resp(400, ct, body)), None, "{body}");
+        }
     }
 }

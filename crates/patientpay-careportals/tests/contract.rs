@@ -1,11 +1,12 @@
 //! Contract test: every answer of the sandbox (written from CarePortals' docs, not from this
-//! crate's types) parses with this crate's wire types — successes and documented errors.
+//! crate's types) parses with this crate's wire types — successes, logins and documented
+//! errors.
 
 use http::Method;
 use http::header::{AUTHORIZATION, HeaderValue, ORIGIN};
 use patientpay_careportals::wire;
-use patientpay_core::Operation;
 use patientpay_core::http::{BaseUrl, HttpClient, VendorRequest, VendorResponse};
+use patientpay_core::{Operation, RetrySafety};
 use patientpay_sandbox::{Sandbox, credentials};
 use serde::de::DeserializeOwned;
 
@@ -23,13 +24,22 @@ impl Raw {
         jwt: Option<&str>,
         body: Option<serde_json::Value>,
     ) -> VendorResponse {
-        let mut req =
-            VendorRequest::new("careportals", op, method, self.base.endpoint(path).unwrap())
-                .accept_json()
-                .header(
-                    ORIGIN,
-                    HeaderValue::from_static(credentials::CAREPORTALS_ORIGIN),
-                );
+        let mut req = VendorRequest::new(
+            "careportals",
+            op,
+            method,
+            self.base.endpoint(path).unwrap(),
+            RetrySafety::NotIdempotent,
+        )
+        .accept_json()
+        .header(
+            ORIGIN,
+            HeaderValue::from_static(credentials::CAREPORTALS_ORIGIN),
+        )
+        .header(
+            http::header::HeaderName::from_static("organization"),
+            HeaderValue::from_static(credentials::CAREPORTALS_ORGANIZATION),
+        );
         if let Some(jwt) = jwt {
             req = req.header(
                 AUTHORIZATION,
@@ -114,12 +124,13 @@ async fn every_sandbox_answer_parses_with_the_wire_types() {
     }
 
     // A new patient's wallet is empty.
+    let someone_new = credentials::careportals_token_for("66f1c0de00000000000000ff");
     let r = raw
         .send(
             Operation::ListPaymentMethods,
             Method::GET,
             &list,
-            Some("someone-new"),
+            Some(&someone_new),
             None,
         )
         .await;
@@ -190,6 +201,50 @@ async fn every_sandbox_answer_parses_with_the_wire_types() {
             "{body}"
         );
         assert_eq!(e.error.as_deref(), Some("Bad Request"));
+    }
+
+    // Login, on both paths: the token, then bad credentials and missing fields.
+    for path in [&["auth", "login"][..], &["patient", "auth"][..]] {
+        let r = raw
+            .send(
+                Operation::Login,
+                Method::POST,
+                path,
+                None,
+                Some(serde_json::json!({
+                    "username": credentials::CAREPORTALS_USERNAME,
+                    "password": credentials::CAREPORTALS_PASSWORD,
+                })),
+            )
+            .await;
+        assert!(r.is_success(), "{path:?}: {}", r.status());
+        let answer: wire::LoginAnswer = parse(&r);
+        assert!(answer.token.is_some(), "{path:?}");
+        let r = raw
+            .send(
+                Operation::Login,
+                Method::POST,
+                path,
+                None,
+                Some(serde_json::json!({"username": credentials::CAREPORTALS_USERNAME, "password": "no"})),
+            )
+            .await;
+        assert_eq!(r.status(), 401);
+        assert!(error_body(&r).message.is_some());
+        let r = raw
+            .send(
+                Operation::Login,
+                Method::POST,
+                path,
+                None,
+                Some(serde_json::json!({})),
+            )
+            .await;
+        assert_eq!(r.status(), 400);
+        assert!(matches!(
+            error_body(&r).message,
+            Some(wire::ErrorMessage::Many(_))
+        ));
     }
 
     // No JWT → 401, on every route.

@@ -11,24 +11,43 @@ fn setting(e: Error) -> String {
 }
 
 #[test]
-fn from_env_reads_the_three_variables_and_build_names_missing_ones() {
+fn from_env_reads_the_variables_and_build_names_bad_ones() {
     // SAFETY: this binary has a single test, so nothing reads the environment concurrently.
     unsafe {
-        std::env::remove_var("CAREPORTALS_TOKEN");
-        std::env::remove_var("CAREPORTALS_ORIGIN");
-        std::env::remove_var("CAREPORTALS_BASE_URL");
+        for var in [
+            "CAREPORTALS_TOKEN",
+            "CAREPORTALS_ORIGIN",
+            "CAREPORTALS_ORGANIZATION",
+            "CAREPORTALS_LOGIN_PATH",
+            "CAREPORTALS_BASE_URL",
+            "CAREPORTALS_ENVIRONMENT",
+            "CAREPORTALS_TIMEOUT",
+            "CAREPORTALS_MAX_RETRIES",
+        ] {
+            std::env::remove_var(var);
+        }
     }
-    assert_eq!(
-        setting(CarePortalsBuilder::from_env().build().unwrap_err()),
-        "CAREPORTALS_TOKEN"
-    );
-    unsafe { std::env::set_var("CAREPORTALS_TOKEN", "env-jwt-SECRET") };
+    // Neither an organization nor an origin.
     assert_eq!(
         setting(CarePortalsBuilder::from_env().build().unwrap_err()),
         "CAREPORTALS_ORIGIN"
     );
-    unsafe { std::env::set_var("CAREPORTALS_ORIGIN", "https://demo.portals.care") };
+    unsafe { std::env::set_var("CAREPORTALS_ORGANIZATION", "env_org") };
     let client = CarePortalsBuilder::from_env().build().unwrap();
+    assert_eq!(client.organization(), Some("env_org"));
+    assert!(client.patient().is_none(), "no token: acts for nobody");
+    unsafe { std::env::set_var("CAREPORTALS_TOKEN", "env-jwt-SECRET") };
+    assert!(
+        CarePortalsBuilder::from_env()
+            .build()
+            .unwrap()
+            .patient()
+            .is_some()
+    );
+    unsafe { std::env::set_var("CAREPORTALS_ORIGIN", "https://demo.portals.care") };
+    unsafe { std::env::set_var("CAREPORTALS_LOGIN_PATH", "/patient/auth") };
+    let client = CarePortalsBuilder::from_env().build().unwrap();
+    assert_eq!(client.login_path(), "/patient/auth");
     assert_eq!(
         client.base_url().as_str(),
         "https://patient-api.portals.care/"
@@ -42,9 +61,32 @@ fn from_env_reads_the_three_variables_and_build_names_missing_ones() {
         setting(CarePortalsBuilder::from_env().build().unwrap_err()),
         "CAREPORTALS_BASE_URL"
     );
-    unsafe { std::env::set_var("CAREPORTALS_TOKEN", "") };
-    assert_eq!(
-        setting(CarePortalsBuilder::from_env().build().unwrap_err()),
-        "CAREPORTALS_TOKEN"
+    unsafe { std::env::set_var("CAREPORTALS_BASE_URL", "http://127.0.0.1:4010") };
+    for (var, value) in [
+        ("CAREPORTALS_TIMEOUT", "soon"),
+        ("CAREPORTALS_MAX_RETRIES", "99"),
+        ("CAREPORTALS_ORGANIZATION", "has space"),
+        ("CAREPORTALS_LOGIN_PATH", "auth/login"),
+        ("CAREPORTALS_ORIGIN", "demo.portals.care"),
+    ] {
+        let old = std::env::var(var).ok();
+        unsafe { std::env::set_var(var, value) };
+        assert_eq!(
+            setting(CarePortalsBuilder::from_env().build().unwrap_err()),
+            var
+        );
+        match old {
+            Some(v) => unsafe { std::env::set_var(var, v) },
+            None => unsafe { std::env::remove_var(var) },
+        }
+    }
+    // A blank token counts as unset.
+    unsafe { std::env::set_var("CAREPORTALS_TOKEN", " ") };
+    assert!(
+        CarePortalsBuilder::from_env()
+            .build()
+            .unwrap()
+            .patient()
+            .is_none()
     );
 }

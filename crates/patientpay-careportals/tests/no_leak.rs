@@ -1,7 +1,8 @@
 //! Runs every operation through success and error paths with everything traced at TRACE
 //! into a buffer, formats every request, response and error with `{:?}` and `{}`, and
-//! checks that no secret (JWT, NMI token) and no PHI (the seeded patient's billing
-//! details, PHI echoed in a vendor message) appears anywhere.
+//! checks that no secret (JWTs, the login password, NMI and Stripe tokens) and no PHI (the
+//! seeded patient's billing details, the login username) appears anywhere — even when the
+//! vendor echoes them back in its error messages.
 
 mod common;
 
@@ -9,12 +10,16 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use patientpay_careportals::CarePortalsBuilder;
-use patientpay_core::{AddPaymentMethod, ListPaymentMethods, PaymentProvider, RemovePaymentMethod};
+use patientpay_core::{
+    AddPaymentMethod, ListPaymentMethods, PatientRef, PaymentMethods, RemovePaymentMethod,
+};
 use patientpay_sandbox::{Fault, Sandbox, Seed, credentials};
+use secrecy::{ExposeSecret, SecretString};
 
-const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.NOLEAK-jwt-payload.c2lnbmF0dXJl";
-const OTHER_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.NOLEAK-second-patient.c2ln";
 const NMI_TOKEN: &str = "nmi-NOLEAK-payment-token-55aa";
+const STRIPE_TOKEN: &str = "pm_NOLEAKstripe0000001";
+const PASSWORD: &str = credentials::CAREPORTALS_PASSWORD;
+const USERNAME: &str = credentials::CAREPORTALS_USERNAME;
 const PHI: &[&str] = &[
     "Jane Doe",
     "jane.doe@example.com",
@@ -61,26 +66,31 @@ async fn no_secret_or_phi_in_traces_debug_or_display() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    // The seeded demo wallet (with the docs' billing details) belongs to our JWT.
+    // Sandbox-issued JWTs (the sandbox verifies them); the seeded demo wallet (with the
+    // docs' billing details) belongs to the first.
+    let jwt = credentials::careportals_token_for("66f1c0de0000000000000a01");
+    let other_jwt = credentials::careportals_token_for("66f1c0de0000000000000a02");
+    let (jwt, other_jwt) = (jwt.as_str(), other_jwt.as_str());
     let mut seed = Seed::default();
     let demo = seed
         .careportals
         .wallets
         .remove(credentials::CAREPORTALS_TOKEN)
         .unwrap();
-    seed.careportals.wallets.insert(JWT.to_owned(), demo);
+    seed.careportals.wallets.insert(jwt.to_owned(), demo);
     let sandbox = Sandbox::start_with(seed).await.unwrap();
 
     let builder = CarePortalsBuilder::new()
-        .with_token(JWT)
+        .with_token(jwt)
+        .with_organization(credentials::CAREPORTALS_ORGANIZATION)
         .with_origin(credentials::CAREPORTALS_ORIGIN)
         .with_base_url(sandbox.base_url())
         .with_http_config(common::http_config());
     let mut out: Vec<String> = vec![format!("{builder:?}")];
     let client = builder.build().unwrap();
-    let other = client.for_patient(OTHER_JWT);
-    out.push(format!("{client:?} {other:?}"));
-    let provider: Box<dyn PaymentProvider> = Box::new(client.clone());
+    let other = client.for_patient(other_jwt);
+    out.push(format!("{client:?} {other:?} {:?}", client.patient()));
+    let provider: Box<dyn PaymentMethods> = Box::new(client.clone());
     tracing::info!("start");
 
     // Successes.
@@ -129,6 +139,23 @@ async fn no_secret_or_phi_in_traces_debug_or_display() {
     ));
     let removed = provider.remove_payment_method(remove).await.unwrap();
     out.push(format!("{removed:?}"));
+    let per_call = ListPaymentMethods::for_patient(PatientRef::token(other_jwt));
+    out.push(format!(
+        "{per_call:?} {:?}",
+        client.list_payment_methods_request(&per_call).unwrap()
+    ));
+    out.push(format!(
+        "{:?}",
+        provider.list_payment_methods(per_call).await.unwrap()
+    ));
+
+    // Login: the password and username are a secret and PHI of the call; the token a secret.
+    let session = client
+        .login(USERNAME, SecretString::from(PASSWORD.to_owned()))
+        .await
+        .unwrap();
+    out.push(format!("{session:?} {:?}", session.handle));
+    let session_token = session.token().expose_secret().to_owned();
 
     // Errors: decline, unknown id, refused JWT, PHI echoed by the vendor, success:false,
     // malformed body, bad input, empty JWT, unsupported.
@@ -218,12 +245,91 @@ async fn no_secret_or_phi_in_traces_debug_or_display() {
     );
     errors.push(
         CarePortalsBuilder::new()
-            .with_token(format!("{JWT}\n"))
+            .with_token(format!("{jwt}\n"))
             .with_origin(credentials::CAREPORTALS_ORIGIN)
             .build()
             .unwrap_err(),
     );
-    assert_eq!(errors.len(), 9);
+    // The vendor echoes everything it was sent: the JWT, the payment token, the password
+    // and the username, plain and URL-encoded.
+    let echo = |what: &str| {
+        format!(
+            r#"{{"statusCode":400,"message":"echo {what} / {}"}}"#,
+            what.replace('@', "%40")
+        )
+    };
+    sandbox.inject(
+        Fault::on("GET", "/users/payment-methods")
+            .status_body(400, "application/json", echo(jwt))
+            .times(1),
+    );
+    errors.push(
+        provider
+            .list_payment_methods(ListPaymentMethods::new())
+            .await
+            .unwrap_err(),
+    );
+    sandbox.inject(
+        Fault::on("GET", "/users/payment-methods")
+            .status_body(400, "application/json", echo(other_jwt))
+            .times(1),
+    );
+    errors.push(
+        provider
+            .list_payment_methods(ListPaymentMethods::for_patient(PatientRef::token(
+                other_jwt,
+            )))
+            .await
+            .unwrap_err(),
+    );
+    sandbox.inject(
+        Fault::on("POST", "/v2/users/payment-methods")
+            .status_body(400, "application/json", echo(STRIPE_TOKEN))
+            .times(1),
+    );
+    errors.push(
+        provider
+            .add_payment_method(AddPaymentMethod::new(STRIPE_TOKEN))
+            .await
+            .unwrap_err(),
+    );
+    sandbox.inject(
+        Fault::on("POST", "/auth/login")
+            .status_body(
+                401,
+                "application/json",
+                echo(&format!("{USERNAME} {PASSWORD}")),
+            )
+            .times(1),
+    );
+    errors.push(
+        client
+            .login(USERNAME, SecretString::from(PASSWORD.to_owned()))
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        client
+            .login(
+                USERNAME,
+                SecretString::from("wrong-NOLEAK-password".to_owned()),
+            )
+            .await
+            .unwrap_err(),
+    );
+    sandbox.inject(
+        Fault::on("GET", "/users/payment-methods")
+            .status_body(400, "application/json", echo(&session_token))
+            .times(1),
+    );
+    errors.push(
+        session
+            .handle
+            .list_payment_methods(ListPaymentMethods::new())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(errors.len(), 15);
     for e in &errors {
         tracing::error!(error = %e, debug = ?e, "caller logs the error");
         out.push(format!("{e} | {e:?}"));
@@ -240,10 +346,26 @@ async fn no_secret_or_phi_in_traces_debug_or_display() {
         "the in-process sandbox was captured"
     );
     let all = format!("{traced}\n{}", out.join("\n"));
-    for secret in [JWT, OTHER_JWT, NMI_TOKEN, "NOLEAK"] {
+    assert!(
+        all.contains("echo [redacted]"),
+        "the echoes were really there:\n{all}"
+    );
+    let payload = |t: &str| t.split('.').nth(1).unwrap().to_owned();
+    for secret in [
+        jwt,
+        other_jwt,
+        &payload(jwt),
+        &payload(other_jwt),
+        &session_token,
+        &payload(&session_token),
+        NMI_TOKEN,
+        STRIPE_TOKEN,
+        PASSWORD,
+        "NOLEAK",
+    ] {
         assert!(!all.contains(secret), "secret {secret:?} leaked");
     }
-    for phi in PHI {
+    for phi in PHI.iter().chain(&["jane.doe%40example.com"]) {
         assert!(!all.contains(phi), "PHI {phi:?} leaked:\n{all}");
     }
 }

@@ -1,18 +1,22 @@
-//! Snapshots of every request built and of the unified form of every response shape, from
-//! fixtures written from CarePortals' docs and Stripe's `PaymentMethod` reference.
+//! Snapshots of every request, as built (`*_request`) and as the sandbox received it
+//! (wire-exact: method, path, query, headers, body), and of the unified form of every
+//! response shape, from fixtures written from CarePortals' docs and Stripe's
+//! `PaymentMethod` reference.
 
 mod common;
 
-use common::{client, fixture, request_json};
+use common::{builder, client, fixture, recorded_json, request_json};
 use patientpay_careportals::{CarePortalsBuilder, PRODUCTION_BASE_URL};
 use patientpay_core::{
-    AddPaymentMethod, Error, ListPaymentMethods, PaymentProvider, RemovePaymentMethod,
+    AddPaymentMethod, Error, ListPaymentMethods, PatientRef, PaymentMethods, RemovePaymentMethod,
 };
-use patientpay_sandbox::{Fault, Sandbox};
+use patientpay_sandbox::{Fault, Sandbox, credentials};
+use secrecy::SecretString;
 
 fn production() -> patientpay_careportals::CarePortals {
     CarePortalsBuilder::new()
         .with_token("eyJhbGciOiJIUzI1NiJ9.snapshot-patient.sig")
+        .with_organization("appgen_demo")
         .with_origin("https://demo.portals.care")
         .with_base_url(PRODUCTION_BASE_URL)
         .build()
@@ -42,13 +46,77 @@ fn remove_request_encodes_the_id_as_one_segment() {
         .remove_payment_method_request(&RemovePaymentMethod::new("pm_1Rz78FKeCoUxIkZxXhFa0HlF"))
         .unwrap();
     insta::assert_json_snapshot!(request_json(&req));
-    let req = c
+    // Ids that could leave the segment are refused before sending.
+    let e = c
         .remove_payment_method_request(&RemovePaymentMethod::new("../users/me?x=1#y"))
-        .unwrap();
-    insta::assert_snapshot!("remove_request_hostile_id_url", req.url().as_str());
+        .unwrap_err();
+    assert_eq!(e.invalid_field(), Some("id"));
 }
 
-/// Serves `fixture` as the answer of `method path`, then returns the unified list.
+/// What the sandbox received for each operation, in order: the handle's patient (list,
+/// add, remove), a per-call patient, and a login — headers built once per client
+/// (`organization`, `origin`) on every one, the JWT only where it belongs.
+#[tokio::test]
+async fn wire_requests_as_received() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let c = client(&sandbox);
+    c.list_payment_methods(ListPaymentMethods::new())
+        .await
+        .unwrap();
+    c.add_payment_method(AddPaymentMethod::new("pm_card_visa"))
+        .await
+        .unwrap();
+    c.remove_payment_method(RemovePaymentMethod::new("pm_1Rz78FKeCoUxIkZxXhFa0HlF"))
+        .await
+        .unwrap();
+    let other = credentials::careportals_token_for("66f1c0de00000000000000aa");
+    c.list_payment_methods(ListPaymentMethods::for_patient(PatientRef::token(
+        other.clone(),
+    )))
+    .await
+    .unwrap();
+    builder(&sandbox)
+        .build()
+        .unwrap()
+        .login(
+            credentials::CAREPORTALS_USERNAME,
+            SecretString::from(credentials::CAREPORTALS_PASSWORD.to_owned()),
+        )
+        .await
+        .unwrap();
+    let reqs = sandbox.requests();
+    assert_eq!(reqs.len(), 5);
+    for r in &reqs[..3] {
+        assert!(r.sent_secret(
+            "authorization",
+            &format!("Bearer {}", credentials::CAREPORTALS_TOKEN)
+        ));
+    }
+    assert!(reqs[3].sent_secret("authorization", &format!("Bearer {other}")));
+    assert_eq!(reqs[4].header("authorization"), None, "login sends no JWT");
+    let recorded: Vec<_> = reqs.iter().map(recorded_json).collect();
+    insta::assert_json_snapshot!(recorded, {
+        "[4].body.password" => "[password]",
+        "[4].body.username" => "[username]",
+    });
+}
+
+#[test]
+fn login_path_is_configurable() {
+    let sandbox_less = |path: Option<&str>| {
+        let mut b = CarePortalsBuilder::new()
+            .with_organization("appgen_demo")
+            .with_base_url(PRODUCTION_BASE_URL);
+        if let Some(p) = path {
+            b = b.with_login_path(p);
+        }
+        b.build().unwrap().login_path()
+    };
+    assert_eq!(sandbox_less(None), "/auth/login");
+    assert_eq!(sandbox_less(Some("/patient/auth")), "/patient/auth");
+}
+
+/// Serves `fixture` as the list answer, then returns the unified list.
 async fn listed(fixture_name: &str) -> serde_json::Value {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.inject(Fault::on("GET", "/users/payment-methods").status_body(
@@ -77,6 +145,9 @@ macro_rules! list_snapshot {
                 "[].billing_details.address.city" => "[city]",
                 "[].billing_details.address.state" => "[state]",
                 "[].billing_details.address.postal_code" => "[postal_code]",
+                "[].vendor_data.link.email" => "[email]",
+                "[].vendor_data.cashapp.cashtag" => "[cashtag]",
+                "[].vendor_data.paypal.payer_email" => "[email]",
             });
         }
     };
@@ -148,7 +219,8 @@ fn without_request_id(err: &Error) -> String {
     }
 }
 
-/// Each documented error shape, answered by a route, as the unified error's Display.
+/// Each documented error shape, answered by a route, as the unified error's Display; a
+/// body that is not CarePortals' shape is described, never shown.
 #[tokio::test]
 async fn error_shapes() {
     let sandbox = Sandbox::start().await.unwrap();
@@ -204,20 +276,26 @@ async fn error_shapes() {
         };
         lines.push(format!("{name}: {}", without_request_id(&err)));
     }
-    sandbox.clear_faults();
-    sandbox.inject(Fault::on("GET", "/users/payment-methods").status_body(
-        500,
-        "text/plain",
-        "Internal server error",
-    ));
-    let err = c
-        .list_payment_methods(ListPaymentMethods::new())
-        .await
-        .unwrap_err();
-    assert!(
-        err.request_id().is_some_and(|id| id.starts_with("sbx_")),
-        "{err}"
-    );
-    lines.push(format!("text/plain 500: {}", without_request_id(&err)));
+    for (ct, body) in [
+        ("text/plain", "Internal server error: jane.doe@example.com"),
+        ("text/html", "<html><body>502 Bad Gateway</body></html>"),
+        ("application/json", r#""Payment method not found""#),
+    ] {
+        sandbox.clear_faults();
+        sandbox.inject(
+            Fault::on("GET", "/users/payment-methods")
+                .status_body(500, ct, body)
+                .times(3),
+        );
+        let err = c
+            .list_payment_methods(ListPaymentMethods::new())
+            .await
+            .unwrap_err();
+        assert!(
+            err.request_id().is_some_and(|id| id.starts_with("sbx_")),
+            "{err}"
+        );
+        lines.push(format!("{ct} 500: {}", without_request_id(&err)));
+    }
     insta::assert_snapshot!(lines.join("\n"));
 }

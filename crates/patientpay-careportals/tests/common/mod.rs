@@ -1,8 +1,8 @@
 #![allow(dead_code)]
 
 use patientpay_careportals::{CarePortals, CarePortalsBuilder};
-use patientpay_core::http::{HttpConfig, RetryPolicy, VendorRequest};
-use patientpay_sandbox::{Sandbox, credentials};
+use patientpay_core::pipeline::{HttpConfig, RetryPolicy, VendorRequest};
+use patientpay_sandbox::{RecordedRequest, Sandbox, credentials};
 use serde_json::{Value, json};
 
 pub fn fixture(name: &str) -> String {
@@ -19,18 +19,22 @@ pub fn http_config() -> HttpConfig {
     )
 }
 
+/// A builder for the sandbox: its organization and origin, fast retries, no patient.
+pub fn builder(sandbox: &Sandbox) -> CarePortalsBuilder {
+    CarePortalsBuilder::new()
+        .with_organization(credentials::CAREPORTALS_ORGANIZATION)
+        .with_origin(credentials::CAREPORTALS_ORIGIN)
+        .with_base_url(sandbox.base_url())
+        .with_http_config(http_config())
+}
+
+/// A client acting for the sandbox's demo patient.
 pub fn client(sandbox: &Sandbox) -> CarePortals {
     client_for(sandbox, credentials::CAREPORTALS_TOKEN)
 }
 
 pub fn client_for(sandbox: &Sandbox, token: &str) -> CarePortals {
-    CarePortalsBuilder::new()
-        .with_token(token)
-        .with_origin(credentials::CAREPORTALS_ORIGIN)
-        .with_base_url(sandbox.base_url())
-        .with_http_config(http_config())
-        .build()
-        .expect("client")
+    builder(sandbox).with_token(token).build().expect("client")
 }
 
 /// A built request as JSON, secrets shown as `<redacted>`.
@@ -55,5 +59,29 @@ pub fn request_json(req: &VendorRequest) -> Value {
         "url": req.url().as_str(),
         "headers": headers,
         "body": body,
+    })
+}
+
+/// A request as the sandbox received it (wire-exact: method, path, query, headers, body),
+/// with the parts that vary between runs (host port, crate version) replaced.
+pub fn recorded_json(r: &RecordedRequest) -> Value {
+    let headers: serde_json::Map<String, Value> = r
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            let shown = match k.as_str() {
+                "host" => "[host]".to_owned(),
+                "user-agent" => "[user-agent]".to_owned(),
+                _ => v.clone(),
+            };
+            (k.clone(), Value::String(shown))
+        })
+        .collect();
+    json!({
+        "method": r.method,
+        "path": r.path,
+        "query": r.query,
+        "headers": headers,
+        "body": r.json,
     })
 }
