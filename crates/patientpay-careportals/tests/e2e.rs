@@ -672,3 +672,24 @@ async fn login_paths_and_refusals() {
     assert_eq!(e.invalid_field(), Some("password"));
     assert!(sandbox.requests().is_empty());
 }
+
+/// Issue 16 §7: a successful call's response metadata (vendor request id, status) is
+/// readable through the request's options, without a second API.
+#[tokio::test]
+async fn response_metadata_on_success() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let slot = patientpay_core::MetaSlot::new();
+    let listed = client(&sandbox)
+        .list_payment_methods(ListPaymentMethods::new().with_meta(&slot))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    let meta = slot.get().expect("the pipeline wrote the metadata");
+    assert_eq!(meta.status, 200);
+    assert!(
+        meta.request_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("sbx_")),
+        "{meta:?}"
+    );
+}
