@@ -4,12 +4,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use http::HeaderValue;
-use patientpay_core::http::{BaseUrl, HttpClient, HttpConfig, sensitive_header};
+use http::{HeaderMap, HeaderName};
+use patientpay_core::pipeline::{ClientOptions, VendorSpec, require_secret, sensitive_header};
 use patientpay_core::{Error, Result};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
-use crate::provider::CareValidate;
+use crate::client::{CareValidate, NAME};
 
 /// CareValidate's production API.
 pub const PRODUCTION_BASE_URL: &str = "https://api.care360-next.carevalidate.com";
@@ -18,12 +18,43 @@ pub const PRODUCTION_BASE_URL: &str = "https://api.care360-next.carevalidate.com
 pub const STAGING_BASE_URL: &str = "https://api-staging.care360-next.carevalidate.com";
 
 /// The environment variable holding the organisation's `cv-api-key`.
-pub const API_KEY_ENV: &str = "CAREVALIDATE_API_KEY";
+pub const ENV_API_KEY: &str = "CAREVALIDATE_API_KEY";
 
 /// The optional environment variable overriding the base URL (a sandbox, a proxy...).
-pub const BASE_URL_ENV: &str = "CAREVALIDATE_BASE_URL";
+pub const ENV_BASE_URL: &str = "CAREVALIDATE_BASE_URL";
+
+/// The optional environment variable naming the environment (`production`, `staging`).
+pub const ENV_ENVIRONMENT: &str = "CAREVALIDATE_ENVIRONMENT";
+
+/// The optional environment variable setting the default call timeout, in seconds.
+pub const ENV_TIMEOUT: &str = "CAREVALIDATE_TIMEOUT";
+
+/// The optional environment variable setting the retries after the first attempt.
+pub const ENV_MAX_RETRIES: &str = "CAREVALIDATE_MAX_RETRIES";
+
+/// Former name of [`ENV_API_KEY`].
+#[deprecated(note = "renamed ENV_API_KEY")]
+pub const API_KEY_ENV: &str = ENV_API_KEY;
+
+/// Former name of [`ENV_BASE_URL`].
+#[deprecated(note = "renamed ENV_BASE_URL")]
+pub const BASE_URL_ENV: &str = ENV_BASE_URL;
+
+/// The `cv-api-key` header.
+const API_KEY_HEADER: HeaderName = HeaderName::from_static("cv-api-key");
+
+pub(crate) static SPEC: VendorSpec = VendorSpec {
+    provider: NAME,
+    env_prefix: "CAREVALIDATE",
+    environments: &[
+        ("production", PRODUCTION_BASE_URL),
+        ("staging", STAGING_BASE_URL),
+    ],
+    error_shape: crate::error::error_shape,
+};
 
 /// Which CareValidate deployment to talk to. Default: [`Environment::Production`].
+/// Pass it to [`CareValidateBuilder::with_environment`] (or its name, `"staging"`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Environment {
@@ -58,6 +89,12 @@ impl fmt::Display for Environment {
     }
 }
 
+impl From<Environment> for String {
+    fn from(e: Environment) -> String {
+        e.as_str().to_owned()
+    }
+}
+
 impl FromStr for Environment {
     type Err = Error;
 
@@ -79,8 +116,11 @@ impl FromStr for Environment {
 
 /// Builds a [`CareValidate`] client.
 ///
-/// Defaults: [`Environment::Production`], [`HttpConfig::default`], no API key (which
-/// [`build`](CareValidateBuilder::build) refuses).
+/// Defaults: [`Environment::Production`], the core pipeline's HTTP defaults, no API key
+/// (which [`build`](CareValidateBuilder::build) refuses). The shared options (`with_base_url`,
+/// `with_environment`, `with_timeout`, `with_max_retries`, `with_http_config`,
+/// `with_http_client`, `with_reqwest_builder`, `with_user_agent`,
+/// `with_max_connections_per_host`, `with_client_options`) are the same on every builder.
 ///
 /// ```
 /// use patientpay_carevalidate::{CareValidateBuilder, Environment};
@@ -95,11 +135,10 @@ impl FromStr for Environment {
 #[derive(Clone, Default)]
 pub struct CareValidateBuilder {
     api_key: Option<SecretString>,
-    environment: Environment,
-    base_url: Option<String>,
-    http_config: Option<HttpConfig>,
-    http_client: Option<HttpClient>,
+    client: ClientOptions,
 }
+
+patientpay_core::client_options_methods!(CareValidateBuilder);
 
 impl fmt::Debug for CareValidateBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -111,10 +150,7 @@ impl fmt::Debug for CareValidateBuilder {
                     .as_ref()
                     .map(|_| patientpay_core::redact::REDACTED),
             )
-            .field("environment", &self.environment)
-            .field("base_url", &self.base_url)
-            .field("http_config", &self.http_config)
-            .field("http_client", &self.http_client)
+            .field("client", &self.client)
             .finish()
     }
 }
@@ -125,20 +161,14 @@ impl CareValidateBuilder {
         CareValidateBuilder::default()
     }
 
-    /// A builder filled from the environment: `CAREVALIDATE_API_KEY` and, when set,
-    /// `CAREVALIDATE_BASE_URL`. Never fails: a missing key is reported by
-    /// [`build`](CareValidateBuilder::build).
+    /// A builder filled from the environment: [`ENV_API_KEY`], and when set
+    /// [`ENV_BASE_URL`], [`ENV_ENVIRONMENT`], [`ENV_TIMEOUT`], [`ENV_MAX_RETRIES`]. Never
+    /// fails: a missing key or a bad value is reported by [`build`](Self::build).
     pub fn from_env() -> CareValidateBuilder {
-        let mut builder = CareValidateBuilder::new();
-        if let Ok(key) = std::env::var(API_KEY_ENV) {
-            builder = builder.with_api_key(key);
+        CareValidateBuilder {
+            api_key: std::env::var(ENV_API_KEY).ok().map(SecretString::from),
+            client: ClientOptions::from_env(SPEC.env_prefix),
         }
-        if let Ok(url) = std::env::var(BASE_URL_ENV)
-            && !url.trim().is_empty()
-        {
-            builder = builder.with_base_url(url);
-        }
-        builder
     }
 
     /// Sets the organisation's secret `cv-api-key`.
@@ -147,65 +177,27 @@ impl CareValidateBuilder {
         self
     }
 
-    /// Chooses production or staging. A [`with_base_url`](Self::with_base_url) wins over it.
-    pub fn with_environment(mut self, environment: Environment) -> CareValidateBuilder {
-        self.environment = environment;
-        self
-    }
-
-    /// Overrides the environment's base URL (for the sandbox or a proxy). Checked by
-    /// [`build`](Self::build): `https://`, or `http://` to a loopback host only.
-    pub fn with_base_url(mut self, base_url: impl Into<String>) -> CareValidateBuilder {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Sets timeouts, retries and the response size cap of a client built for this
-    /// provider. Ignored when [`with_http_client`](Self::with_http_client) is used.
-    pub fn with_http_config(mut self, config: HttpConfig) -> CareValidateBuilder {
-        self.http_config = Some(config);
-        self
-    }
-
-    /// Uses an existing client, sharing its connection pool with other providers.
-    pub fn with_http_client(mut self, client: HttpClient) -> CareValidateBuilder {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Builds the client.
+    /// Builds the client; the `cv-api-key` header is built here, once.
     ///
     /// # Errors
-    /// [`Error::Config`] naming `CAREVALIDATE_API_KEY` when the key is missing, empty or
-    /// not usable in a header; naming `base_url` when the base URL is refused by
-    /// [`BaseUrl::parse`]; naming `http_client` when the HTTP client cannot be built.
+    /// [`Error::Config`] naming `CAREVALIDATE_API_KEY` when the key is not set, empty or not
+    /// usable in a header; `CAREVALIDATE_BASE_URL` when the base URL is refused (`https`, or
+    /// `http` to a loopback host only); `CAREVALIDATE_ENVIRONMENT`, `CAREVALIDATE_TIMEOUT`,
+    /// `CAREVALIDATE_MAX_RETRIES` for impossible values; `http_client` when the HTTP client
+    /// cannot be built.
     pub fn build(self) -> Result<CareValidate> {
-        let api_key = match &self.api_key {
-            Some(key) if !key.expose_secret().trim().is_empty() => key,
-            Some(_) => {
-                return Err(Error::config(
-                    API_KEY_ENV,
-                    "the CareValidate API key is empty",
-                ));
-            }
-            None => {
-                return Err(Error::config(
-                    API_KEY_ENV,
-                    "the CareValidate API key is missing (set CAREVALIDATE_API_KEY or call with_api_key)",
-                ));
-            }
-        };
-        let api_key: HeaderValue = sensitive_header(API_KEY_ENV, "", api_key)?;
-        let base_url = BaseUrl::parse(
-            self.base_url
-                .as_deref()
-                .unwrap_or(self.environment.base_url()),
-        )?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => HttpClient::new(self.http_config.unwrap_or_default())?,
-        };
-        Ok(CareValidate::from_parts(http, base_url, api_key))
+        let key = require_secret(ENV_API_KEY, self.api_key)?;
+        let mut auth = HeaderMap::new();
+        auth.insert(API_KEY_HEADER, sensitive_header(ENV_API_KEY, "", &key)?);
+        let api = self.client.build_api(&SPEC, auth, vec![key])?;
+        Ok(CareValidate::from_api(api))
+    }
+}
+
+impl CareValidate {
+    /// A builder; same as [`CareValidateBuilder::new`].
+    pub fn builder() -> CareValidateBuilder {
+        CareValidateBuilder::new()
     }
 }
 
@@ -261,6 +253,12 @@ mod tests {
         );
         let c = CareValidateBuilder::new()
             .with_api_key("k")
+            .with_environment("STAGING")
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url().as_str(), format!("{STAGING_BASE_URL}/"));
+        let c = CareValidateBuilder::new()
+            .with_api_key("k")
             .with_environment(Environment::Staging)
             .with_base_url("http://127.0.0.1:9")
             .build()
@@ -271,7 +269,19 @@ mod tests {
             .with_base_url("http://api.example.com")
             .build()
             .unwrap_err();
-        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(
+            matches!(&err, Error::Config { setting, .. } if setting == "CAREVALIDATE_BASE_URL"),
+            "{err:?}"
+        );
+        let err = CareValidateBuilder::new()
+            .with_api_key("k")
+            .with_environment("prod")
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Config { setting, .. } if setting == "CAREVALIDATE_ENVIRONMENT"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -1,31 +1,100 @@
-//! CareValidate's error shapes → [`Error`].
+//! CareValidate's error shapes, as the pipeline's [`ErrorShape`](patientpay_core::pipeline::ErrorShape).
 //!
-//! Documented shapes: `{success: false, message}` (400, 500),
+//! Documented shapes: `{success: false, message}` (400, 500, and a 200 that failed),
 //! `{status, success: false, message: "Invalid request", error}` (400) and
 //! `{status: 401, error: "Invalid API key"}`. `error` is the precise text, so it wins over
-//! `message`. Error bodies may come with any content type (a proxy's text page, an HTML
-//! 502); anything that is not one of the shapes falls back to a short text line or the
-//! status's reason.
+//! `message`. Anything else — another JSON object, a proxy's HTML page, plain text — is not
+//! the vendor's shape: the pipeline then describes it by status, type and length only.
 
 use patientpay_core::Error;
-use patientpay_core::http::VendorResponse;
+use patientpay_core::pipeline::VendorResponse;
+use serde_json::Value;
 
-use crate::wire::ErrorResponse;
+/// The vendor's own message, when `resp`'s body is one of CareValidate's error shapes.
+pub(crate) fn error_shape(resp: &VendorResponse) -> Option<String> {
+    let Some(Value::Object(body)) = resp.json_lenient() else {
+        return None;
+    };
+    let text = |name: &str| {
+        body.get(name)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let failed = body.get("success") == Some(&Value::Bool(false));
+    let status_shape = body.get("status").is_some_and(Value::is_u64) && text("error").is_some();
+    if !failed && !status_shape {
+        return None;
+    }
+    text("error").or_else(|| text("message")).map(str::to_owned)
+}
 
-/// The vendor's message from an error answer, if it has one.
-pub(crate) fn vendor_message(resp: &VendorResponse) -> Option<String> {
-    match resp.json_lenient() {
-        Some(value) => serde_json::from_value::<ErrorResponse>(value)
-            .ok()
-            .and_then(|body| body.error_message().map(str::to_owned)),
-        None => resp.text_message(),
+/// Hides Stripe client secrets (`pi_…_secret_…`, `seti_…_secret_…`) in `text`: the
+/// answers of this vendor carry them, and an outcome-unknown error keeps the answer.
+pub(crate) fn hide_client_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("_secret_") {
+        let before = &rest[..at];
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let tail = &rest[at + "_secret_".len()..];
+        let end = tail
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tail.len());
+        out.push_str(&before[..start]);
+        out.push_str("<redacted>");
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Keeps client secrets out of the answer an [`Error::OutcomeUnknown`] keeps.
+pub(crate) fn without_client_secrets(err: Error) -> Error {
+    match err {
+        Error::OutcomeUnknown {
+            provider,
+            operation,
+            status,
+            request_id,
+            cause,
+            body,
+        } => Error::OutcomeUnknown {
+            provider,
+            operation,
+            status,
+            request_id,
+            cause,
+            body: body.map(|b| hide_client_secrets(&b)),
+        },
+        other => other,
     }
 }
 
-/// Turns a non-2xx answer into an [`Error`] (401/403 → `Auth`, 429 → `RateLimited`,
-/// else `Vendor`), carrying the vendor's own message.
-pub(crate) fn from_response(resp: &VendorResponse) -> Error {
-    resp.error(vendor_message(resp))
+/// A 409 on an idempotency-keyed call: the key was already used with another body. Says so,
+/// naming the key, whatever the vendor's text (its 409 body is not documented).
+pub(crate) fn key_reused(err: Error, key: &str) -> Error {
+    match err {
+        Error::Vendor {
+            provider,
+            operation,
+            status: 409,
+            message,
+            request_id,
+        } => Error::Vendor {
+            provider,
+            operation,
+            status: 409,
+            message: format!(
+                "idempotency key `{key}` was already used for a request with other parameters; \
+                 use a new key for a new payment ({message})"
+            ),
+            request_id,
+        },
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -49,87 +118,67 @@ mod tests {
 
     #[test]
     fn every_documented_shape() {
-        let e = from_response(&resp(
-            400,
-            "application/json",
-            r#"{"success":false,"message":"Amount is required"}"#,
-        ));
-        assert!(
-            matches!(&e, Error::Vendor { status: 400, message, .. } if message == "Amount is required"),
-            "{e:?}"
+        let m = |s, b| error_shape(&resp(s, "application/json", b));
+        assert_eq!(
+            m(400, r#"{"success":false,"message":"Amount is required"}"#).as_deref(),
+            Some("Amount is required")
         );
-
-        let e = from_response(&resp(
-            400,
-            "application/json",
-            r#"{"status":400,"success":false,"message":"Invalid request","error":"No such setupintent: 'seti_x'"}"#,
-        ));
-        assert!(
-            matches!(&e, Error::Vendor { message, .. } if message == "No such setupintent: 'seti_x'"),
-            "{e:?}"
+        assert_eq!(
+            m(400, r#"{"status":400,"success":false,"message":"Invalid request","error":"No such setupintent: 'seti_x'"}"#).as_deref(),
+            Some("No such setupintent: 'seti_x'")
         );
-
-        let e = from_response(&resp(
-            401,
-            "application/json",
-            r#"{"status":401,"error":"Invalid API key"}"#,
-        ));
-        assert!(
-            matches!(&e, Error::Auth { status: 401, message: Some(m), .. } if m == "Invalid API key"),
-            "{e:?}"
+        assert_eq!(
+            m(401, r#"{"status":401,"error":"Invalid API key"}"#).as_deref(),
+            Some("Invalid API key")
         );
-
-        let e = from_response(&resp(
-            500,
-            "application/json",
-            r#"{"success":false,"message":"Internal server error"}"#,
-        ));
-        assert!(
-            matches!(&e, Error::Vendor { status: 500, message, .. } if message == "Internal server error")
+        assert_eq!(
+            m(
+                500,
+                r#"{"success":false,"message":"Internal server error"}"#
+            )
+            .as_deref(),
+            Some("Internal server error")
         );
-        assert!(e.is_retryable());
+        // JSON in a text content type is still the vendor's shape.
+        assert_eq!(
+            error_shape(&resp(
+                400,
+                "text/plain",
+                r#"{"success":false,"message":"x"}"#
+            ))
+            .as_deref(),
+            Some("x")
+        );
     }
 
     #[test]
-    fn phi_in_vendor_messages_is_scrubbed() {
-        let e = from_response(&resp(
-            400,
-            "application/json",
-            r#"{"status":400,"success":false,"message":"Invalid request","error":"User jane.doe@unknown.example does not exist"}"#,
-        ));
-        let text = e.to_string();
-        assert!(!text.contains("jane.doe"), "{text}");
-        assert!(text.contains("User <redacted> does not exist"), "{text}");
+    fn other_bodies_are_not_the_vendors_shape() {
+        for (ct, body) in [
+            ("text/plain", "upstream connect error"),
+            ("text/html", "<html><body>jane@x.com</body></html>"),
+            ("application/json", r#"{"message": 12}"#),
+            ("application/json", r#"{"message":"slow down"}"#),
+            (
+                "application/json",
+                r#"{"statusCode":500,"message":"injected fault"}"#,
+            ),
+            ("application/json", r#"{"success":false}"#),
+            ("application/json", r#"["x"]"#),
+        ] {
+            assert_eq!(error_shape(&resp(502, ct, body)), None, "{body}");
+        }
     }
 
     #[test]
-    fn other_bodies_fall_back() {
-        let e = from_response(&resp(502, "text/plain", "upstream connect error\nmore"));
-        assert!(
-            matches!(&e, Error::Vendor { message, .. } if message == "upstream connect error"),
-            "{e:?}"
+    fn client_secrets_are_hidden() {
+        assert_eq!(
+            hide_client_secrets(r#"{"data":{"paymentIntentSecret":"pi_3SG0o8_secret_CBrw"}}"#),
+            r#"{"data":{"paymentIntentSecret":"<redacted>"}}"#
         );
-        let e = from_response(&resp(503, "text/html", "<html><body>down</body></html>"));
-        assert!(
-            matches!(&e, Error::Vendor { message, .. } if message == "Service Unavailable"),
-            "{e:?}"
+        assert_eq!(
+            hide_client_secrets("a seti_1_secret_2 b pi_9_secret_"),
+            "a <redacted> b <redacted>"
         );
-        // JSON in a text content type is still read.
-        let e = from_response(&resp(
-            400,
-            "text/plain",
-            r#"{"success":false,"message":"Invalid payment method types"}"#,
-        ));
-        assert!(
-            matches!(&e, Error::Vendor { message, .. } if message == "Invalid payment method types")
-        );
-        // JSON of another shape: no message, the status's reason instead.
-        let e = from_response(&resp(400, "application/json", r#"{"message": 12}"#));
-        assert!(
-            matches!(&e, Error::Vendor { message, .. } if message == "Bad Request"),
-            "{e:?}"
-        );
-        let e = from_response(&resp(429, "application/json", r#"{"message":"slow down"}"#));
-        assert!(matches!(e, Error::RateLimited { .. }));
+        assert_eq!(hide_client_secrets("no secrets"), "no secrets");
     }
 }
