@@ -9,9 +9,13 @@
 //! of any file are caught. Equivalent mutants are excluded, each with a reason, in
 //! `.cargo/mutants.toml`.
 //!
-//! `--changed` (what `cargo xtask ci` runs) limits the run to the safety-core files touched
+//! `--changed` (what `cargo xtask ci` runs) tests only the mutants in the lines changed
 //! since the merge base with `main`'s upstream (or since the first parent when there is no
-//! upstream), counting a change to a file's rule tests as a change to the file.
+//! upstream), in the safety-core files that changed; a file whose rule tests alone changed
+//! is named, with the command that re-checks it whole.
+//!
+//! Builds go to `target/mutants/` (inside `$CARGO_TARGET_DIR` when set); one run at a time
+//! per build directory, since each run first drops the previous run's workspace artifacts.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
