@@ -256,7 +256,25 @@ impl CareValidate {
         request: CompletePaymentSetup,
     ) -> Result<StatusResponse> {
         let call = complete_call(&request)?;
-        Ok(self.send(&endpoints::COMPLETE_PAYMENT_SETUP, call).await?.0)
+        let endpoint = &endpoints::COMPLETE_PAYMENT_SETUP;
+        // The page does not print its 200 body: an empty 2xx (or a 204) is success too.
+        let answer = self.api.send(endpoint, call).await?;
+        if answer.response().body().iter().all(u8::is_ascii_whitespace) {
+            return Ok(StatusResponse {
+                status: Some(answer.response().status()),
+                success: None,
+                message: None,
+                error: None,
+                data: None,
+                raw: Default::default(),
+            });
+        }
+        let mut body: StatusResponse = answer.decode()?;
+        if let Some(message) = body.failure() {
+            return Err(answer.vendor_failure(message));
+        }
+        body.set_raw(map::raw(&answer));
+        Ok(body)
     }
 
     /// The request [`complete_payment_setup`](Self::complete_payment_setup) sends, unsent.

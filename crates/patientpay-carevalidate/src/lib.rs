@@ -73,7 +73,8 @@
 //!   body).
 //! - `POST /api/v1/complete-payment-setup` spells `stripeSetupID` and `postal_code`, unlike
 //!   wave 1's `stripeSetupId`/`postalCode`; the SDK writes each as documented. Its answer is
-//!   not shown in full; anything 2xx without `"success": false` is success. Its `state` must
+//!   not shown in full; anything 2xx without `"success": false` (an empty body included) is
+//!   success. Its `state` must
 //!   be two letters in every country (the vendor's table).
 //! - Case payments and confirmations carry an `idempotencyKey` (per organization). The SDK
 //!   always sends one (the caller's, or a random UUID per logical call) and the same on
@@ -97,6 +98,7 @@ pub mod endpoints;
 mod error;
 mod map;
 mod types;
+pub mod webhook;
 pub mod wire;
 
 pub use client::{CareValidate, NAME};

@@ -19,10 +19,10 @@ use patientpay_core::pipeline::{
 };
 use patientpay_core::{
     Address, Checkout, CheckoutMethodKind, CheckoutPurpose, CheckoutSession, CreatePaymentIntent,
-    Currency, Error, Money, Operation, PatientRef, PaymentProvider, StartCheckout,
+    Currency, Error, MetaSlot, Money, Operation, PatientRef, PaymentProvider, StartCheckout,
     UpdatePaymentInfo, conformance, parse_date,
 };
-use patientpay_sandbox::{Sandbox, credentials};
+use patientpay_sandbox::{Fault, Sandbox, credentials};
 use serde_json::{Value, json};
 
 const INTENT: &str = "/api/v1/payments/intent";
@@ -211,6 +211,38 @@ async fn save_for_later_then_complete_the_setup() {
             json!({"stripeSetupID": setup.id, "shippingAddress": {"line1": "123 Main St", "line2": "Apt 4B",
             "city": "Atlanta", "state": "GA", "country": "US", "postal_code": "30301"}})
         )
+    );
+
+    // The page does not print its 200 body: an empty 200 or a 204 is success too, but
+    // `success: false` is not.
+    for (status, body) in [(200, ""), (204, "")] {
+        sandbox.inject(
+            Fault::on("POST", COMPLETE)
+                .status_body(status, "application/json", body)
+                .times(1),
+        );
+        let done = c
+            .complete_payment_setup(CompletePaymentSetup::new("seti_1", white_house()))
+            .await
+            .unwrap();
+        assert!(done.vendor_data.is_empty());
+    }
+    sandbox.inject(
+        Fault::on("POST", COMPLETE)
+            .status_body(
+                200,
+                "application/json",
+                r#"{"status":400,"success":false,"message":"Setup not confirmed"}"#,
+            )
+            .times(1),
+    );
+    let err = c
+        .complete_payment_setup(CompletePaymentSetup::new("seti_1", white_house()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Vendor { status: 200, message, .. } if message == "Setup not confirmed"),
+        "{err:?}"
     );
 
     // An id the vendor never issued is the vendor's error.
@@ -669,6 +701,30 @@ async fn conformance_suites_pass() {
     assert!(provider.payment_methods().is_none());
     assert!(provider.billing().is_none());
     assert!(provider.webhooks().is_none());
+}
+
+#[tokio::test]
+async fn response_metadata_of_successful_calls() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let c = client(&sandbox);
+    let slot = MetaSlot::new();
+    c.start_checkout(StartCheckout::pay(usd(1999)).with_meta(&slot))
+        .await
+        .unwrap();
+    let meta = slot.get().expect("the pipeline fills the slot");
+    assert_eq!((meta.status, meta.attempts), (200, 1));
+    assert!(
+        meta.request_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("sbx_")),
+        "{meta:?}"
+    );
+    let slot = MetaSlot::new();
+    sandbox.inject(Fault::on("POST", &format!("/api/v1/cases/{CASE}/payments")).times(1));
+    c.create_case_payment(CreateCasePayment::new(CASE, usd(5000), "d").with_meta(&slot))
+        .await
+        .unwrap();
+    assert_eq!(slot.get().unwrap().attempts, 2, "the retry is counted");
 }
 
 #[tokio::test]
