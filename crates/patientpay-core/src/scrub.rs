@@ -905,20 +905,18 @@ fn tail_start(text: &str, chars: usize) -> Option<usize> {
     Some(start)
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    if i >= text.len() {
-        return text.len();
-    }
+/// The last char boundary at or before `i` (at most the text's length).
+fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;
     }
     i
 }
 
-fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
-    if i >= text.len() {
-        return text.len();
-    }
+/// The first char boundary at or after `i` (at most the text's length).
+fn ceil_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i += 1;
     }
@@ -938,10 +936,11 @@ fn find_emails(b: &[u8], push: &mut dyn FnMut(usize, usize)) {
         while end < b.len() && domain(b[end]) {
             end += 1;
         }
-        while end > at + 1 && matches!(b[end - 1], b'.' | b'-') {
-            end -= 1;
+        let mut host = &b[at + 1..end];
+        while let Some((b'.' | b'-', rest)) = host.split_last() {
+            host = rest;
         }
-        let host = &b[at + 1..end];
+        let end = at + 1 + host.len();
         let ok = start < at && host.contains(&b'.') && !matches!(host.first(), Some(b'.' | b'-'));
         if ok {
             push(start, end);
@@ -979,8 +978,9 @@ fn find_digit_runs(b: &[u8], push: &mut dyn FnMut(usize, usize)) {
         if digits >= 7 {
             push(i, last_digit_end);
         }
-        // A later start inside this run sees fewer digits: skip the whole run.
-        i = j.max(i + 1);
+        // A later start inside this run sees fewer digits: skip the whole run (which holds
+        // at least `b[i]`, so `j > i`).
+        i = j;
     }
 }
 
@@ -1460,6 +1460,23 @@ mod tests {
             assert_eq!(find_all(&m, "wxyz1"), vec![]);
             assert_eq!(find_all(&m, "éwxyzé"), vec![(2, 6)]);
             assert_eq!(find_all(&m, "zyxw"), vec![]);
+        }
+        // Two needles with the same hash share a filter bit and a table entry.
+        let m = Matcher::build_with_base(&[n("abcd", false), n("dcba", false)], 1);
+        assert_eq!(find_all(&m, "dcba abcd"), vec![(0, 4), (5, 9)]);
+    }
+
+    #[test]
+    fn each_decoder_s_worst_unit_is_its_expansion() {
+        for (input, d) in [
+            ("\\u0041", Decoder::Json),
+            ("&#0000065;", Decoder::Html),
+            ("%41", Decoder::Percent),
+            ("%41", Decoder::Form),
+        ] {
+            let (bytes, spans) = decode(input.as_bytes(), d).unwrap();
+            assert_eq!(bytes, b"A");
+            assert_eq!(spans, vec![(0, expansion(d))], "{input}");
         }
     }
 
