@@ -99,6 +99,7 @@ mod error;
 mod map;
 mod types;
 pub mod webhook;
+pub mod webhook;
 pub mod wire;
 
 pub use client::{CareValidate, NAME};

@@ -232,7 +232,7 @@ fn payment(obj: &Map<String, Value>) -> Option<Payment> {
 #[non_exhaustive]
 pub enum CareValidatePayload {
     /// `ADD_PAYMENT_INFO_USING_LINK`: the patient added payment info through a setup link.
-    PaymentInfoAdded(PaymentInfoAdded),
+    PaymentInfoAdded(Box<PaymentInfoAdded>),
     /// `PAYMENT_ADDED` / `PAYMENT_COMPLETED` (and any event with `payload.case`): the case.
     Case(Box<Case>),
     /// `ORDER_TRACKING_ADDED` (and any event with a top-level `order`): the order.
@@ -254,9 +254,9 @@ impl CareValidatePayload {
             _ => return None,
         };
         if event.vendor_type == "ADD_PAYMENT_INFO_USING_LINK" {
-            return Some(CareValidatePayload::PaymentInfoAdded(
+            return Some(CareValidatePayload::PaymentInfoAdded(Box::new(
                 PaymentInfoAdded::from_json(payload),
-            ));
+            )));
         }
         payload
             .get("case")
