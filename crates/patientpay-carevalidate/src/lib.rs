@@ -99,7 +99,6 @@ mod error;
 mod map;
 mod types;
 pub mod webhook;
-pub mod webhook;
 pub mod wire;
 
 pub use client::{CareValidate, NAME};
