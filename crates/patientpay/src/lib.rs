@@ -1,61 +1,69 @@
 //! # patientpay
 //!
-//! One typed, async SDK for the patient-payment APIs of several care platforms, behind one
-//! [`PaymentProvider`] trait:
+//! One typed, async SDK for the patient-payment APIs of several care platforms. Write your
+//! code once against a **capability trait** and swap vendors behind it:
 //!
-//! | feature        | vendor        | operations |
-//! |----------------|---------------|------------|
-//! | `careportals`  | CarePortals   | list / add / remove a patient's saved payment methods |
-//! | `carevalidate` | CareValidate  | create a payment intent; update a user's payment info |
-//! | `decoda`       | Decoda Health | verify a patient's balance; settle charges from credit |
-//! | `full`         | all three     | |
-//! | `mock`         | —             | `MockPaymentProvider` (mockall) for unit tests |
-//! | `sandbox`      | —             | [`sandbox`]: the in-process vendor emulator, with builders wired to it |
+//! | capability | what | vendors |
+//! |---|---|---|
+//! | [`PaymentMethods`] | a patient's saved payment methods: list, save, remove | CarePortals, Decoda |
+//! | [`Checkout`] | start a browser-side payment: client secret, component session or hosted page | CareValidate, Decoda |
+//! | [`PatientBilling`] | what a patient owes; settle from credit, pay with a saved method, refunds, credit, reconcile | Decoda |
+//! | [`Webhooks`] | verify a signed delivery over its raw bytes, parse a typed event | CareValidate, Decoda |
+//!
+//! Each vendor client implements the traits it serves (calling one it lacks does not
+//! compile); [`PaymentProvider`] is the vendor handle for code that picks a vendor at run
+//! time (`provider.payment_methods()` is `None` for a vendor without saved methods).
+//!
+//! | feature | adds |
+//! |---|---|
+//! | `careportals` | [`careportals`]: `CarePortals` (PaymentMethods; patient login) |
+//! | `carevalidate` | [`carevalidate`]: `CareValidate` (Checkout, Webhooks; payment-info updates, case payments) |
+//! | `decoda` | [`decoda`]: `Decoda` (PaymentMethods, Checkout, PatientBilling, Webhooks) |
+//! | `full` | all three |
+//! | `mock` | `MockPaymentMethods`, `MockCheckout`, `MockPatientBilling`, `MockWebhooks` (mockall) |
+//! | `sandbox` | [`sandbox`]: the in-process vendor emulator, with builders wired to it |
 //!
 //! The default features enable all three vendors. A build with one vendor feature compiles
-//! no other vendor crate.
-//!
-//! Everything in [`patientpay_core`] is re-exported at the root: [`Money`], the domain
-//! types, [`Error`], [`Capabilities`] and the [`http`] layer.
+//! no other vendor crate. Everything in [`patientpay_core`] is re-exported at the root, and
+//! so is [`reqwest`] (pass your own `reqwest::ClientBuilder` with
+//! `with_reqwest_builder` without matching versions by hand).
 //!
 //! ## Quick start
 //!
-//! Build a provider from its builder (credentials from the environment with `from_env()`, or
-//! set explicitly), then use it only through `dyn PaymentProvider`. Here against the
-//! in-process sandbox, so the example runs anywhere:
-//!
-//! ```
-//! # #[cfg(feature = "decoda")]
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! ```no_run
 //! use patientpay::decoda::DecodaBuilder;
-//! use patientpay::{Money, PaymentProvider, SettleChargesFromCredit, VerifyPatient, parse_date};
+//! use patientpay::{PatientBilling, VerifyPatient, parse_date};
 //!
-//! let sandbox = patientpay_sandbox::Sandbox::start().await?;
-//! let provider: Box<dyn PaymentProvider> = Box::new(
-//!     DecodaBuilder::new()
-//!         .with_api_key("sandbox-decoda-api-key")
-//!         .with_tenant("sandbox-tenant")
-//!         .with_base_url(sandbox.base_url()) // production: leave out
-//!         .build()?,
-//! );
-//!
-//! let who = VerifyPatient::new("pat_1001", "Rivera", "+14155550101", parse_date("dob", "1985-04-12")?);
-//! let balance = provider.verify_patient_balance(who).await?;
-//! assert_eq!(balance.total_outstanding.to_string(), "125.00 USD");
-//!
-//! let amount = Money::parse_positive("amount", "25.00", balance.total_outstanding.currency())?;
-//! let payment = provider
-//!     .settle_charges_from_credit(SettleChargesFromCredit::new(amount, balance.charges))
-//!     .await?;
-//! assert_eq!(payment.amount.minor_units(), 2500);
-//! # Ok(()) }
-//! # #[cfg(not(feature = "decoda"))]
-//! # fn main() {}
+//! #[tokio::main]
+//! async fn main() -> patientpay::Result<()> {
+//!     // DECODA_API_KEY and DECODA_TENANT from the environment.
+//!     let decoda = DecodaBuilder::from_env().build()?;
+//!     let dob = parse_date("dob", "1985-04-12")?;
+//!     let balance = decoda
+//!         .verify_patient_balance(VerifyPatient::new("pat_1001", "Rivera", "+14155550101", dob))
+//!         .await?;
+//!     println!("owes {} — pay at {}", balance.total_outstanding, balance.payment_link);
+//!     Ok(())
+//! }
 //! ```
 //!
-//! Errors say which layer failed ([`Error`]); money-moving calls are never sent twice after
-//! they may have reached the vendor; secrets and PHI never appear in `Debug`, errors or traces.
+//! Code written once for a capability runs on every vendor that serves it:
+//!
+//! ```
+//! use patientpay::{ListPaymentMethods, PatientRef, PaymentMethods, Result};
+//!
+//! async fn card_count(methods: &dyn PaymentMethods, patient: PatientRef) -> Result<usize> {
+//!     Ok(methods.list_payment_methods(ListPaymentMethods::for_patient(patient)).await?.len())
+//! }
+//! ```
+//!
+//! `examples/swap_providers.rs` runs every capability on every vendor of the embedded
+//! sandbox; the [`sandbox`] module (feature `sandbox`) shows how to test against it.
+//!
+//! Errors say which layer failed and what to do ([`Error::next_step`]); a money call is
+//! never sent twice after it may have reached the vendor, and when its outcome is unknown it
+//! says so ([`Error::OutcomeUnknown`]) instead of reporting a failure; secrets and PHI never
+//! appear in `Debug`, errors or traces, whatever the vendor echoes.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -89,11 +97,11 @@ pub mod decoda {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use patientpay::sandbox::{Sandbox, SandboxProviders};
-/// use patientpay::{ListPaymentMethods, PaymentProvider};
+/// use patientpay::{ListPaymentMethods, PaymentMethods};
 ///
 /// let sandbox = Sandbox::start().await?;
-/// let provider: Box<dyn PaymentProvider> = Box::new(sandbox.careportals().build()?);
-/// let saved = provider.list_payment_methods(ListPaymentMethods::new()).await?;
+/// let careportals = sandbox.careportals().build()?;
+/// let saved = careportals.list_payment_methods(ListPaymentMethods::new()).await?;
 /// assert_eq!(sandbox.count("GET", "/users/payment-methods"), 1);
 /// # let _ = saved;
 /// # Ok(()) }

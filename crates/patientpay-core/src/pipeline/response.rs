@@ -86,22 +86,16 @@ impl VendorResponse {
         (!essence.is_empty()).then_some(essence)
     }
 
-    /// A description of a body that is not the vendor's error shape, built from its status,
-    /// content type and length only — never its content, which may echo secrets or PHI:
-    /// `"HTTP 502 with a text/html body of 1234 bytes (not shown)"`.
+    /// A description of a body that is not the vendor's error shape, built from its content
+    /// type and length only — never its content, which may echo secrets or PHI:
+    /// `"text/html body of 1234 bytes (not shown)"` (the status is already in the error).
     pub fn describe_unparsed(&self) -> String {
         let len = self.body.len();
         let more = if self.truncated { " or more" } else { "" };
         match (self.content_type_essence(), len) {
-            (_, 0) => format!("HTTP {} with an empty body", self.status.as_u16()),
-            (Some(ct), _) => format!(
-                "HTTP {} with a {ct} body of {len}{more} bytes (not shown)",
-                self.status.as_u16()
-            ),
-            (None, _) => format!(
-                "HTTP {} with a body of {len}{more} bytes (not shown)",
-                self.status.as_u16()
-            ),
+            (_, 0) => "empty body".to_owned(),
+            (Some(ct), _) => format!("{ct} body of {len}{more} bytes (not shown)"),
+            (None, _) => format!("body of {len}{more} bytes (not shown)"),
         }
     }
 
@@ -484,9 +478,9 @@ mod tests {
         let r =
             VendorResponse::from_parts("x", Operation::GetCharge, 502, h, "<h1>jane@x.com</h1>");
         let d = r.describe_unparsed();
-        assert_eq!(d, "HTTP 502 with a text/html body of 19 bytes (not shown)");
+        assert_eq!(d, "text/html body of 19 bytes (not shown)");
         let empty =
             VendorResponse::from_parts("x", Operation::GetCharge, 500, HeaderMap::new(), "");
-        assert_eq!(empty.describe_unparsed(), "HTTP 500 with an empty body");
+        assert_eq!(empty.describe_unparsed(), "empty body");
     }
 }
