@@ -116,26 +116,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// What `cargo xtask ci` runs: the mutants in the lines of safety-core files changed since
-/// the merge base. Skipped with a notice when cargo-mutants is not installed, like
-/// cargo-deny.
+/// the merge base. When cargo-mutants is not installed it prints why and returns `Ok`; a
+/// caller that records skips asks [`skip_reason`] first.
 ///
 /// # Errors
 /// As [`run`].
 #[allow(dead_code, reason = "called by `ci()`; remove this line when it is")]
 pub fn run_changed() -> Result<(), String> {
-    if !has_cargo_subcommand("mutants") {
-        eprintln!("\n==> mutants: cargo-mutants not installed, skipped ({INSTALL})");
+    if let Some(why) = skip_reason() {
+        eprintln!("mutants: skipped: {why}");
         return Ok(());
     }
-    eprintln!("\n==> mutants (changed lines of safety-core files)");
-    let started = Instant::now();
-    let result = run(&["--changed".to_owned()]);
-    eprintln!(
-        "<== mutants: {} in {:.1}s",
-        if result.is_ok() { "ok" } else { "FAILED" },
-        started.elapsed().as_secs_f64()
-    );
-    result
+    run(&["--changed".to_owned()])
 }
 
 /// Why `cargo xtask ci` must skip the mutants step (cargo-mutants is not installed), or
