@@ -16,6 +16,7 @@ use crate::types::{
     CasePayment, CompletePaymentSetup, ConfirmCustomerPayment, CreateCasePayment,
     CreateSetupIntent, CustomerPaymentConfirmed, PaymentSetupCompleted, idempotency_key,
 };
+use crate::webhook::CareValidateWebhooks;
 use crate::wire::{
     CasePaymentResponse, Envelope, PaymentIntentResponse, SetupIntentResponse, StatusResponse,
     UpdateUserResponse,
@@ -33,6 +34,7 @@ pub const NAME: &str = "carevalidate";
 #[derive(Clone)]
 pub struct CareValidate {
     api: Api,
+    webhooks: CareValidateWebhooks,
 }
 
 impl fmt::Debug for CareValidate {
@@ -110,7 +112,10 @@ fn confirmation_call<'a>(request: &'a ConfirmCustomerPayment, key: &str) -> Resu
 
 impl CareValidate {
     pub(crate) fn from_api(api: Api) -> CareValidate {
-        CareValidate { api }
+        CareValidate {
+            api,
+            webhooks: CareValidateWebhooks::new(),
+        }
     }
 
     /// The base URL requests go to.
@@ -498,8 +503,9 @@ impl PaymentProvider for CareValidate {
         None
     }
 
-    /// `None` until this crate has a CareValidate webhook verifier (`crate::webhook`).
+    /// The [`CareValidateWebhooks`] verifier (default body limit; build your own with
+    /// [`CareValidateWebhooks::with_max_body_bytes`] for larger "Full Case Data" payloads).
     fn webhooks(&self) -> Option<&dyn Webhooks> {
-        None
+        Some(&self.webhooks)
     }
 }

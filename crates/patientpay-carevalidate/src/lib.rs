@@ -86,8 +86,9 @@
 //!   proxy's page) is described by status, type and length.
 //! - The checkout is per organisation: a [`StartCheckout`](patientpay_core::StartCheckout)
 //!   naming a patient is refused for `patient` instead of being sent without it.
-//! - [`PaymentProvider::webhooks`](patientpay_core::PaymentProvider::webhooks) is `None`
-//!   until this crate has a CareValidate webhook verifier.
+//! - [`PaymentProvider::webhooks`](patientpay_core::PaymentProvider::webhooks) is the
+//!   [`webhook::CareValidateWebhooks`] verifier (`x-cv-signature`, HMAC-SHA256 of the raw
+//!   body), with its default body limit.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

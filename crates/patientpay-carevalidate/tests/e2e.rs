@@ -81,7 +81,7 @@ async fn checkout_pay_creates_an_intent_with_exact_amount_and_method_types() {
     let c = client(&sandbox);
     let provider: Box<dyn PaymentProvider> = Box::new(c.clone());
     assert_eq!(provider.name(), "carevalidate");
-    assert_eq!(provider.capabilities().to_string(), "checkout");
+    assert_eq!(provider.capabilities().to_string(), "checkout, webhooks");
     let checkout = provider.checkout().expect("CareValidate serves checkout");
 
     let mut request = StartCheckout::pay(usd(1999));
@@ -700,7 +700,18 @@ async fn conformance_suites_pass() {
     let provider: &dyn PaymentProvider = &c;
     assert!(provider.payment_methods().is_none());
     assert!(provider.billing().is_none());
-    assert!(provider.webhooks().is_none());
+    let webhooks = provider.webhooks().expect("CareValidate signs webhooks");
+    assert_eq!(webhooks.provider(), "carevalidate");
+    let secret = patientpay_core::WebhookSecret::new("cv-webhook-secret");
+    let body = br#"{"event":"PAYMENT_COMPLETED","payload":{"case":{"id":"c1"}}}"#;
+    let mut headers = http::HeaderMap::new();
+    let signature = patientpay_core::webhook::hmac_sha256_hex(&secret, body);
+    headers.insert("x-cv-signature", signature.parse().unwrap());
+    assert!(webhooks.verify(&headers, body, &secret).is_ok());
+    assert!(
+        webhooks.verify(&headers, b"{}", &secret).is_err(),
+        "another body fails"
+    );
 }
 
 #[tokio::test]
