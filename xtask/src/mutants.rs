@@ -347,13 +347,18 @@ fn mutate(requested: &[String], in_diff: Option<&Path>) -> Result<(), String> {
             output.join("mutants.out").join("log").display()
         ));
     }
+    // cargo-mutants writes no outcomes.json when the filters leave no mutant.
     if !outcomes_path.exists() && in_diff.is_some() {
         println!("mutants: skipped (the changed lines hold no mutant)");
         return Ok(());
     }
-    let text = std::fs::read_to_string(&outcomes_path)
-        .map_err(|e| format!("cannot read {}: {e}", outcomes_path.display()))?;
-    let tally = tally(&text)?;
+    let tally = if outcomes_path.exists() {
+        let text = std::fs::read_to_string(&outcomes_path)
+            .map_err(|e| format!("cannot read {}: {e}", outcomes_path.display()))?;
+        tally(&text)?
+    } else {
+        BTreeMap::new()
+    };
     report(&files, &tally)
 }
 
