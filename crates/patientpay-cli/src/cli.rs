@@ -6,28 +6,60 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Talk to patient-payment vendors, run the local sandbox, or watch the demo.
 ///
-/// Credentials come only from the environment: CAREPORTALS_TOKEN and CAREPORTALS_ORIGIN;
-/// CAREVALIDATE_API_KEY; DECODA_API_KEY and DECODA_TENANT. Success prints one JSON document
-/// on stdout (exit 0); failure prints one line on stderr (exit 1 for a vendor or transport
-/// error, 2 for bad usage, input or configuration). RUST_LOG turns on tracing on stderr.
+/// Credentials come only from the environment: CAREPORTALS_TOKEN and CAREPORTALS_ORIGIN
+/// (CAREPORTALS_ORGANIZATION optional); CAREVALIDATE_API_KEY; DECODA_API_KEY and
+/// DECODA_TENANT. Success prints one JSON document on stdout (absent fields are omitted).
+///
+/// Exit codes: 0 success; 1 the call definitely failed (a vendor refusal, a decline, a
+/// transport error before anything was sent); 2 bad usage, input or configuration (nothing
+/// was sent); 3 outcome unknown: a money call may have moved money — reconcile
+/// (`patientpay payments reconcile ...`) before retrying. RUST_LOG turns on tracing on
+/// stderr.
 #[derive(Debug, Parser)]
 #[command(name = "patientpay", version, about, long_about)]
 pub struct Cli {
-    /// The vendor to call.
-    #[arg(long, env = "PATIENTPAY_PROVIDER", global = true, value_enum)]
+    /// The vendor to call (optional when only one vendor serves the command).
+    #[arg(
+        long,
+        env = "PATIENTPAY_PROVIDER",
+        global = true,
+        value_enum,
+        help_heading = "Global options"
+    )]
     pub provider: Option<ProviderName>,
 
     /// Replaces the vendor's production URL (http:// only for loopback hosts).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help_heading = "Global options"
+    )]
     pub base_url: Option<String>,
 
     /// The vendor environment (CareValidate has production and staging).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, help_heading = "Global options")]
     pub environment: Option<EnvironmentName>,
 
     /// Total timeout of each request, in seconds (decimals allowed).
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        allow_hyphen_values = true,
+        help_heading = "Global options"
+    )]
     pub timeout: Option<String>,
+
+    /// The CarePortals organization id, sent on every CarePortals request.
+    #[arg(
+        long,
+        env = "CAREPORTALS_ORGANIZATION",
+        global = true,
+        value_name = "ORG",
+        help_heading = "Global options"
+    )]
+    pub organization: Option<String>,
 
     /// What to do.
     #[command(subcommand)]
@@ -83,27 +115,50 @@ pub enum Command {
     /// Charges.
     #[command(subcommand)]
     Charges(ChargesCommand),
+    /// Start a browser-side checkout (CareValidate, Decoda).
+    #[command(subcommand)]
+    Checkout(CheckoutCommand),
+    /// Refund and reconcile payments (Decoda).
+    #[command(subcommand)]
+    Payments(PaymentsCommand),
     /// Run the sandbox (all three vendors on one loopback port) in the foreground.
     Sandbox(SandboxArgs),
     /// Walk a patient checkout through every vendor against the embedded sandbox.
     Demo,
+    /// Verify saved webhook deliveries, or receive and forward the sandbox's (Decoda, CareValidate).
+    #[command(subcommand)]
+    Webhooks(crate::webhooks::WebhooksCommand),
 }
 
 /// `payment-methods …`
 #[derive(Debug, Subcommand)]
 pub enum PaymentMethodsCommand {
     /// List the patient's saved payment methods.
-    List,
-    /// Save a payment method from a processor token (Stripe pm_… or an NMI token).
-    Add {
-        /// The token.
+    List {
+        /// The patient (Decoda); CarePortals acts for the patient of CAREPORTALS_TOKEN.
         #[arg(long)]
-        token: String,
+        patient_id: Option<String>,
+    },
+    /// Save a payment method: a processor token (CarePortals: Stripe pm_… or an NMI token)
+    /// or a Rainforest payment-method object (Decoda).
+    Add {
+        /// The token (CarePortals).
+        #[arg(long, conflicts_with = "rainforest_method")]
+        token: Option<String>,
+        /// A JSON file with the Rainforest payment-method object (Decoda).
+        #[arg(long, value_name = "FILE")]
+        rainforest_method: Option<PathBuf>,
+        /// The patient (Decoda).
+        #[arg(long)]
+        patient_id: Option<String>,
     },
     /// Remove a saved payment method.
     Remove {
         /// The saved method's id.
         id: String,
+        /// The patient (Decoda).
+        #[arg(long)]
+        patient_id: Option<String>,
     },
 }
 
@@ -181,6 +236,134 @@ pub enum PatientsCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         dob: String,
     },
+    /// Print a patient's available credit.
+    Credit {
+        /// The vendor's patient id.
+        #[arg(long)]
+        patient_id: String,
+    },
+}
+
+/// `checkout …`
+#[derive(Debug, Subcommand)]
+pub enum CheckoutCommand {
+    /// Start a checkout. CareValidate: `--amount A` (pay now) or `--setup` (save a card).
+    /// Decoda: `--patient-id P --charges FILE` (a component session) or `--phone P` (the
+    /// hosted payment page). Prints JSON with a `kind`: client_secret, setup_secret,
+    /// component_session or hosted_page.
+    Start {
+        /// Amount to collect now, in major units (CareValidate).
+        #[arg(long, value_name = "DECIMAL", allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// Currency of --amount.
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// Accepted method types (CareValidate), e.g. card, affirm; repeat for several.
+        #[arg(long = "method-type", value_name = "TYPE")]
+        method_types: Vec<String>,
+        /// Save a card for later instead of paying (CareValidate).
+        #[arg(long)]
+        setup: bool,
+        /// The patient (Decoda).
+        #[arg(long)]
+        patient_id: Option<String>,
+        /// The charges to pay, as `patients verify` printed them (Decoda).
+        #[arg(long, value_name = "FILE")]
+        charges: Option<PathBuf>,
+        /// The patient's phone: the hosted payment page of what they owe (Decoda).
+        #[arg(long)]
+        phone: Option<String>,
+    },
+}
+
+/// `payments …`
+#[derive(Debug, Subcommand)]
+pub enum PaymentsCommand {
+    /// Refund (part of) a payment. Moves money.
+    Refund {
+        /// The payment to refund.
+        #[arg(long)]
+        payment_id: String,
+        /// The provider (clinician) user making the refund.
+        #[arg(long)]
+        provider_id: String,
+        /// Amount, in major units, e.g. 12.34.
+        #[arg(long, value_name = "DECIMAL", allow_hyphen_values = true)]
+        amount: String,
+        /// Why.
+        #[arg(long, value_enum)]
+        reason: RefundReasonName,
+        /// A note for staff (no PHI).
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Find out whether a money call whose outcome was unknown happened: prints
+    /// `applied`, `not applied` or `unknown` with the evidence.
+    #[command(subcommand)]
+    Reconcile(ReconcileCommand),
+}
+
+/// `payments reconcile …`
+#[derive(Debug, Subcommand)]
+pub enum ReconcileCommand {
+    /// A `charges settle-credit` call.
+    Settle {
+        /// The amount that was settled.
+        #[arg(long, value_name = "DECIMAL", allow_hyphen_values = true)]
+        amount: String,
+        /// The charges file the call used.
+        #[arg(long, value_name = "FILE")]
+        charges: PathBuf,
+        /// When the call was made (RFC 3339); payments before are not evidence.
+        #[arg(long, value_name = "RFC3339")]
+        since: Option<String>,
+    },
+    /// A `charges pay` call.
+    Pay {
+        /// The saved method that was charged.
+        #[arg(long)]
+        payment_method_id: String,
+        /// The charges file the call used.
+        #[arg(long, value_name = "FILE")]
+        charges: PathBuf,
+        /// The payin configuration id of the attempt (in the error when known).
+        #[arg(long)]
+        payin_config_id: Option<String>,
+        /// When the call was made (RFC 3339).
+        #[arg(long, value_name = "RFC3339")]
+        since: Option<String>,
+    },
+    /// A `payments refund` call.
+    Refund {
+        /// The patient.
+        #[arg(long)]
+        patient_id: String,
+        /// The refunded payment.
+        #[arg(long)]
+        payment_id: String,
+        /// The provider user.
+        #[arg(long)]
+        provider_id: String,
+        /// The amount.
+        #[arg(long, value_name = "DECIMAL", allow_hyphen_values = true)]
+        amount: String,
+        /// The reason.
+        #[arg(long, value_enum)]
+        reason: RefundReasonName,
+    },
+}
+
+/// A refund reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RefundReasonName {
+    /// Charged twice.
+    Duplicate,
+    /// Disputed.
+    Dispute,
+    /// A booking fee returned.
+    BookingFee,
+    /// Anything else.
+    Other,
 }
 
 /// `charges …`
@@ -197,6 +380,21 @@ pub enum ChargesCommand {
         /// A specific credit to use (repeat for several); default: oldest first.
         #[arg(long = "credit-id", value_name = "ID")]
         credit_ids: Vec<String>,
+    },
+    /// Pay charges with a saved payment method. Moves money.
+    Pay {
+        /// The saved method (Decoda `pm_…`).
+        #[arg(long)]
+        payment_method_id: String,
+        /// The charges, as `patients verify` printed them.
+        #[arg(long, value_name = "FILE")]
+        charges: PathBuf,
+        /// Pay only this much, in major units.
+        #[arg(long, value_name = "DECIMAL", allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// The vendor's payment medium (default SAVED_PAYMENT_METHOD).
+        #[arg(long)]
+        payment_medium: Option<String>,
     },
 }
 

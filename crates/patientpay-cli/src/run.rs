@@ -1,20 +1,24 @@
-//! Running one command: validate input, refuse what the provider lacks, build the provider,
-//! call it, and shape the JSON answer.
+//! Running one command: validate input, pick the vendor (refusing one that lacks what the
+//! command needs, before any configuration is read), build the client, call it, and shape
+//! the JSON answer. Absent fields are omitted from every answer.
 
 use std::net::SocketAddr;
 
 use patientpay::{
-    AddPaymentMethod, Address, Charge, CreatePaymentIntent, Currency, Error, ListPaymentMethods,
-    Money, Operation, PaymentMethodType, RemovePaymentMethod, SettleChargesFromCredit,
-    UpdatePaymentInfo, VerifyPatient,
+    AddPaymentMethod, Address, Capability, Charge, CheckoutMethodKind, CheckoutPurpose,
+    CheckoutSession, CreatePaymentIntent, CreditBalanceRequest, Currency, Error,
+    ListPaymentMethods, Money, MoneyCall, PatientRef, PayWithSavedMethod, Processor, Reconcile,
+    RefundPayment, RefundReason, RemovePaymentMethod, SettleChargesFromCredit, StartCheckout,
+    UpdatePaymentInfo, VendorData, VerifyPatient,
 };
 use serde_json::{Value, json};
 
 use crate::cli::{
-    ChargesCommand, Cli, Command, PatientsCommand, PaymentInfoCommand, PaymentIntentsCommand,
-    PaymentMethodsCommand,
+    ChargesCommand, CheckoutCommand, Cli, Command, PatientsCommand, PaymentInfoCommand,
+    PaymentIntentsCommand, PaymentMethodsCommand, PaymentsCommand, ProviderName, ReconcileCommand,
+    RefundReasonName,
 };
-use crate::providers;
+use crate::providers::{self, Client, Needs};
 
 /// A failed command: the one line for stderr and the exit code.
 #[derive(Debug)]
@@ -23,16 +27,28 @@ pub struct Failure {
     pub code: u8,
 }
 
+/// Exit code of a money call whose outcome is unknown.
+pub const EXIT_OUTCOME_UNKNOWN: u8 = 3;
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
-        Failure {
-            code: if e.is_usage() { 2 } else { 1 },
-            message: e.to_string(),
-        }
+        let code = if e.is_outcome_unknown() {
+            EXIT_OUTCOME_UNKNOWN
+        } else if e.is_usage() {
+            2
+        } else {
+            1
+        };
+        let message = if e.is_outcome_unknown() {
+            format!("{e}; {}", e.next_step())
+        } else {
+            e.to_string()
+        };
+        Failure { message, code }
     }
 }
 
-fn usage(message: impl Into<String>) -> Failure {
+pub fn usage(message: impl Into<String>) -> Failure {
     Failure {
         message: message.into(),
         code: 2,
@@ -46,49 +62,118 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, Failure> {
     })
 }
 
-/// The operation a vendor command needs, and its fully validated request.
+/// A vendor command, validated.
 enum Call {
     List(ListPaymentMethods),
     Add(AddPaymentMethod),
     Remove(RemovePaymentMethod),
     Intent(CreatePaymentIntent),
     Update(Box<UpdatePaymentInfo>),
+    Checkout(StartCheckout),
     Verify(VerifyPatient),
     Settle(SettleChargesFromCredit),
+    Pay(PayWithSavedMethod),
+    Refund(RefundPayment),
+    Credit(CreditBalanceRequest),
+    Reconcile(Box<Reconcile>),
 }
 
 impl Call {
-    fn operation(&self) -> Operation {
+    fn needs(&self) -> Needs {
+        const CAREVALIDATE: &[ProviderName] = &[ProviderName::Carevalidate];
         match self {
-            Call::List(_) => Operation::ListPaymentMethods,
-            Call::Add(_) => Operation::AddPaymentMethod,
-            Call::Remove(_) => Operation::RemovePaymentMethod,
-            Call::Intent(_) => Operation::CreatePaymentIntent,
-            Call::Update(_) => Operation::UpdatePaymentInfo,
-            Call::Verify(_) => Operation::VerifyPatientBalance,
-            Call::Settle(_) => Operation::SettleChargesFromCredit,
+            Call::List(_) | Call::Add(_) | Call::Remove(_) => {
+                Needs::Capability(Capability::PaymentMethods)
+            }
+            Call::Intent(_) => Needs::Only("payment intents", CAREVALIDATE),
+            Call::Update(_) => Needs::Only("payment-info updates", CAREVALIDATE),
+            Call::Checkout(_) => Needs::Capability(Capability::Checkout),
+            Call::Verify(_)
+            | Call::Settle(_)
+            | Call::Pay(_)
+            | Call::Refund(_)
+            | Call::Credit(_)
+            | Call::Reconcile(_) => Needs::Capability(Capability::PatientBilling),
         }
     }
 }
 
-pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
-    let call = match &cli.command {
-        Command::Demo => return crate::demo::run().await.map(|()| None),
-        Command::Sandbox(args) => {
-            return run_sandbox(args.port, args.seed.as_deref())
-                .await
-                .map(|()| None);
+fn patient(id: &Option<String>) -> Option<PatientRef> {
+    id.as_ref().map(|id| PatientRef::id(id.clone()))
+}
+
+fn reason(r: RefundReasonName) -> RefundReason {
+    match r {
+        RefundReasonName::Duplicate => RefundReason::Duplicate,
+        RefundReasonName::Dispute => RefundReason::Dispute,
+        RefundReasonName::BookingFee => RefundReason::BookingFee,
+        RefundReasonName::Other => RefundReason::Other,
+    }
+}
+
+fn since(text: &Option<String>) -> Result<Option<patientpay::time::OffsetDateTime>, Failure> {
+    text.as_deref()
+        .map(|t| {
+            patientpay::time::OffsetDateTime::parse(t.trim(), &patientpay::time::format_description::well_known::Rfc3339)
+                .map_err(|_| {
+                    usage("invalid input for `--since`: must be an RFC 3339 time, e.g. 2026-12-02T10:00:00Z")
+                })
+        })
+        .transpose()
+}
+
+fn charges_money(charges: &[Charge], flag: &'static str, amount: &str) -> Result<Money, Failure> {
+    let currency = charges
+        .first()
+        .map(|c| c.total_outstanding.currency())
+        .unwrap_or(Currency::USD);
+    Ok(Money::parse_positive(flag, amount, currency)?)
+}
+
+fn first_patient(charges: &[Charge]) -> Result<PatientRef, Failure> {
+    charges
+        .first()
+        .map(|c| PatientRef::id(c.patient_id.clone()))
+        .ok_or_else(|| usage("invalid input for `--charges`: the file holds no charge"))
+}
+
+fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
+    Ok(Some(match &cli.command {
+        Command::Demo | Command::Sandbox(_) | Command::Webhooks(_) => return Ok(None),
+        Command::PaymentMethods(PaymentMethodsCommand::List { patient_id }) => {
+            let mut req = ListPaymentMethods::new();
+            req.patient = patient(patient_id);
+            Call::List(req)
         }
-        Command::PaymentMethods(PaymentMethodsCommand::List) => {
-            Call::List(ListPaymentMethods::new())
-        }
-        Command::PaymentMethods(PaymentMethodsCommand::Add { token }) => {
-            let req = AddPaymentMethod::new(token.clone());
-            req.validate()?;
+        Command::PaymentMethods(PaymentMethodsCommand::Add {
+            token,
+            rainforest_method,
+            patient_id,
+        }) => {
+            let mut req = match (token, rainforest_method) {
+                (Some(token), None) => AddPaymentMethod::new(token.clone()),
+                (None, Some(path)) => {
+                    let object: VendorData = read_json(path, "--rainforest-method")?;
+                    AddPaymentMethod::from_processor_object(Processor::Rainforest, object)
+                }
+                _ => {
+                    return Err(usage(
+                        "invalid input for `--token`: pass --token TOKEN (CarePortals) or --rainforest-method FILE (Decoda)",
+                    ));
+                }
+            };
+            if let Some(p) = patient(patient_id) {
+                req = req.for_patient(p);
+            }
+            req.validate()
+                .map_err(|e| rename_field(e, "token", "--token"))?;
             Call::Add(req)
         }
-        Command::PaymentMethods(PaymentMethodsCommand::Remove { id }) => {
-            let req = RemovePaymentMethod::new(id.clone());
+        Command::PaymentMethods(PaymentMethodsCommand::Remove { id, patient_id }) => {
+            let mut req = RemovePaymentMethod::new(id.clone());
+            if let Some(p) = patient(patient_id) {
+                req = req.for_patient(p);
+            }
             req.validate()?;
             Call::Remove(req)
         }
@@ -101,7 +186,7 @@ pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
             let amount = Money::parse_positive("--amount", amount, currency)?;
             let types = method_types
                 .iter()
-                .map(|t| PaymentMethodType::from_wire(t.trim()));
+                .map(|t| CheckoutMethodKind::from_wire(t.trim()));
             let req = CreatePaymentIntent::new(amount).with_payment_method_types(types);
             req.validate()?;
             Call::Intent(req)
@@ -109,12 +194,50 @@ pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
         Command::PaymentInfo(PaymentInfoCommand::Update(a)) => {
             let mut address = Address::new(&a.line1, &a.city, &a.state, &a.postal_code, &a.country);
             address.line2 = a.line2.clone().filter(|l| !l.is_empty());
-            Call::Update(Box::new(UpdatePaymentInfo::new(
-                &a.email,
-                &a.stripe_setup_id,
-                &a.nmi_token,
-                address,
-            )))
+            let req = UpdatePaymentInfo::new(&a.email, &a.stripe_setup_id, &a.nmi_token, address);
+            req.validate().map_err(flag_for_field)?;
+            Call::Update(Box::new(req))
+        }
+        Command::Checkout(CheckoutCommand::Start {
+            amount,
+            currency,
+            method_types,
+            setup,
+            patient_id,
+            charges,
+            phone,
+        }) => {
+            let purpose = match (amount, setup, charges, phone) {
+                (Some(amount), false, None, None) => {
+                    let currency = Currency::from_code(currency)?;
+                    CheckoutPurpose::Pay {
+                        amount: Money::parse_positive("--amount", amount, currency)?,
+                        method_kinds: method_types
+                            .iter()
+                            .map(|t| CheckoutMethodKind::from_wire(t.trim()))
+                            .collect(),
+                    }
+                }
+                (None, true, None, None) => CheckoutPurpose::SaveForLater {
+                    email: None,
+                    phone: None,
+                },
+                (None, false, Some(path), None) => CheckoutPurpose::PayCharges {
+                    charges: read_charges(path)?,
+                    amount: None,
+                },
+                (None, false, None, Some(phone)) => CheckoutPurpose::PayOutstanding {
+                    phone: phone.clone(),
+                },
+                _ => {
+                    return Err(usage(
+                        "invalid input for `checkout start`: pass exactly one of --amount A, --setup (CareValidate), --charges FILE with --patient-id P, or --phone P (Decoda)",
+                    ));
+                }
+            };
+            let mut req = StartCheckout::new(purpose);
+            req.patient = patient(patient_id);
+            Call::Checkout(req)
         }
         Command::Patients(PatientsCommand::Verify {
             patient_id,
@@ -124,8 +247,14 @@ pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
         }) => {
             let dob = patientpay::parse_date("--dob", dob)?;
             let req = VerifyPatient::new(patient_id, last_name, phone, dob);
-            req.validate()?;
+            req.validate().map_err(flag_for_field)?;
             Call::Verify(req)
+        }
+        Command::Patients(PatientsCommand::Credit { patient_id }) => {
+            patientpay::domain::check_id("--patient-id", patient_id)?;
+            Call::Credit(CreditBalanceRequest::new(PatientRef::id(
+                patient_id.clone(),
+            )))
         }
         Command::Charges(ChargesCommand::SettleCredit {
             amount,
@@ -133,64 +262,299 @@ pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
             credit_ids,
         }) => {
             let charges = read_charges(charges)?;
-            let currency = charges
-                .first()
-                .map(|c| c.total_outstanding.currency())
-                .unwrap_or(Currency::USD);
-            let amount = Money::parse_positive("--amount", amount, currency)?;
+            let amount = charges_money(&charges, "--amount", amount)?;
             let req = SettleChargesFromCredit::new(amount, charges)
                 .with_credit_ids(credit_ids.iter().cloned());
-            req.validate()?;
+            req.validate().map_err(flag_for_field)?;
             Call::Settle(req)
         }
-    };
-
-    let Some(name) = cli.provider else {
-        return Err(usage(
-            "no provider: pass --provider careportals|carevalidate|decoda or set PATIENTPAY_PROVIDER",
-        ));
-    };
-    let op = call.operation();
-    if !providers::capabilities(name).supports(op) {
-        return Err(Error::unsupported(name.as_str(), op).into());
-    }
-    let provider = providers::build(&cli, name)?;
-    let out = execute(provider.as_ref(), call).await?;
-    Ok(Some(out))
+        Command::Charges(ChargesCommand::Pay {
+            payment_method_id,
+            charges,
+            amount,
+            payment_medium,
+        }) => {
+            let charges = read_charges(charges)?;
+            let who = first_patient(&charges)?;
+            let amount = amount
+                .as_deref()
+                .map(|a| charges_money(&charges, "--amount", a))
+                .transpose()?;
+            let mut req = PayWithSavedMethod::new(who, payment_method_id.clone(), charges);
+            if let Some(a) = amount {
+                req = req.with_amount(a);
+            }
+            if let Some(m) = payment_medium {
+                req = req.with_payment_medium(m.clone());
+            }
+            req.validate().map_err(flag_for_field)?;
+            Call::Pay(req)
+        }
+        Command::Payments(PaymentsCommand::Refund {
+            payment_id,
+            provider_id,
+            amount,
+            reason: r,
+            description,
+        }) => {
+            let amount = Money::parse_positive("--amount", amount, Currency::USD)?;
+            let mut req = RefundPayment::new(payment_id, provider_id, amount, reason(*r));
+            if let Some(d) = description {
+                req = req.with_description(d.clone());
+            }
+            req.validate().map_err(flag_for_field)?;
+            Call::Refund(req)
+        }
+        Command::Payments(PaymentsCommand::Reconcile(rc)) => {
+            let reconcile = match rc {
+                ReconcileCommand::Settle {
+                    amount,
+                    charges,
+                    since: s,
+                } => {
+                    let charges = read_charges(charges)?;
+                    let who = first_patient(&charges)?;
+                    let amount = charges_money(&charges, "--amount", amount)?;
+                    let mut r = Reconcile::new(
+                        who,
+                        MoneyCall::SettleFromCredit(SettleChargesFromCredit::new(amount, charges)),
+                    );
+                    r.attempted_at = since(s)?;
+                    r
+                }
+                ReconcileCommand::Pay {
+                    payment_method_id,
+                    charges,
+                    payin_config_id,
+                    since: s,
+                } => {
+                    let charges = read_charges(charges)?;
+                    let who = first_patient(&charges)?;
+                    let request =
+                        PayWithSavedMethod::new(who.clone(), payment_method_id.clone(), charges);
+                    let mut r = Reconcile::new(
+                        who,
+                        MoneyCall::PayWithSavedMethod {
+                            request,
+                            payin_config_id: payin_config_id.clone(),
+                        },
+                    );
+                    r.attempted_at = since(s)?;
+                    r
+                }
+                ReconcileCommand::Refund {
+                    patient_id,
+                    payment_id,
+                    provider_id,
+                    amount,
+                    reason: rr,
+                } => {
+                    let amount = Money::parse_positive("--amount", amount, Currency::USD)?;
+                    Reconcile::new(
+                        PatientRef::id(patient_id.clone()),
+                        MoneyCall::Refund(RefundPayment::new(
+                            payment_id,
+                            provider_id,
+                            amount,
+                            reason(*rr),
+                        )),
+                    )
+                }
+            };
+            Call::Reconcile(Box::new(reconcile))
+        }
+    }))
 }
 
-async fn execute(provider: &dyn patientpay::PaymentProvider, call: Call) -> Result<Value, Failure> {
+/// Names the flag the user typed instead of the SDK's field.
+fn flag_for_field(e: Error) -> Error {
+    match e {
+        Error::InvalidInput { field, reason } => {
+            let flag = match field.as_ref() {
+                "date_of_birth" => "--dob".to_owned(),
+                "nmi_payment_token" => "--nmi-token".to_owned(),
+                "stripe_setup_id" => "--stripe-setup-id".to_owned(),
+                "payment_method_id" => "--payment-method-id".to_owned(),
+                "credit_ids" => "--credit-id".to_owned(),
+                "patient_id" => "--patient-id".to_owned(),
+                "last_name" => "--last-name".to_owned(),
+                f if f.starts_with("shipping_address.") => {
+                    format!("--{}", f["shipping_address.".len()..].replace('_', "-"))
+                }
+                f if f.starts_with("--") => f.to_owned(),
+                f => format!("--{}", f.replace('_', "-")),
+            };
+            Error::invalid_input(flag, reason)
+        }
+        other => other,
+    }
+}
+
+fn rename_field(e: Error, from: &str, to: &'static str) -> Error {
+    match e {
+        Error::InvalidInput { field, reason } if field == from => Error::invalid_input(to, reason),
+        other => flag_for_field(other),
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
+    match &cli.command {
+        Command::Demo => return crate::demo::run().await.map(|()| None),
+        Command::Webhooks(w) => return crate::webhooks::run(w, &cli).await,
+        Command::Sandbox(args) => {
+            return run_sandbox(args.port, args.seed.as_deref())
+                .await
+                .map(|()| None);
+        }
+        _ => {}
+    }
+    let Some(call) = parse(&cli)? else {
+        return Ok(None);
+    };
+    let name = providers::pick(cli.provider, call.needs()).map_err(usage)?;
+    if let (ProviderName::Decoda, Call::List(ListPaymentMethods { patient: None, .. }))
+    | (ProviderName::Decoda, Call::Remove(RemovePaymentMethod { patient: None, .. })) =
+        (name, &call)
+    {
+        return Err(usage(
+            "invalid input for `--patient-id`: decoda needs the patient: pass --patient-id P",
+        ));
+    }
+    let client = providers::build(&cli, name)?;
+    execute(&client, call).await.map(Some)
+}
+
+async fn execute(client: &Client, call: Call) -> Result<Value, Failure> {
+    let provider = client.provider();
+    let unsupported = || {
+        Failure::from(Error::unsupported(
+            provider.name(),
+            patientpay::Operation::StartCheckout,
+        ))
+    };
     Ok(match call {
-        Call::List(r) => to_json(&provider.list_payment_methods(r).await?)?,
-        Call::Add(r) => to_json(&provider.add_payment_method(r).await?)?,
-        Call::Remove(r) => to_json(&provider.remove_payment_method(r).await?)?,
+        Call::List(r) => {
+            let m = provider.payment_methods().ok_or_else(unsupported)?;
+            to_json(&m.list_payment_methods(r).await?)?
+        }
+        Call::Add(r) => {
+            let m = provider.payment_methods().ok_or_else(unsupported)?;
+            to_json(&m.add_payment_method(r).await?)?
+        }
+        Call::Remove(r) => {
+            let m = provider.payment_methods().ok_or_else(unsupported)?;
+            to_json(&m.remove_payment_method(r).await?)?
+        }
         Call::Intent(r) => {
-            let intent = provider.create_payment_intent(r).await?;
+            let Client::CareValidate(cv) = client else {
+                return Err(unsupported());
+            };
+            let intent = cv.create_payment_intent(r).await?;
             // Handing the client secret to a browser is the point of this call, so it is
             // printed; it is never logged.
-            json!({
+            let mut out = json!({
                 "client_secret": intent.client_secret.expose_secret(),
-                "payment_intent_id": intent.client_secret.payment_intent_id(),
                 "amount": intent.amount,
-            })
+            });
+            if let Some(id) = intent.client_secret.payment_intent_id() {
+                out["payment_intent_id"] = json!(id);
+            }
+            out
         }
-        Call::Update(r) => to_json(&provider.update_payment_info(*r).await?)?,
-        Call::Verify(r) => to_json(&provider.verify_patient_balance(r).await?)?,
-        Call::Settle(r) => to_json(&provider.settle_charges_from_credit(r).await?)?,
+        Call::Update(r) => {
+            let Client::CareValidate(cv) = client else {
+                return Err(unsupported());
+            };
+            to_json(&cv.update_payment_info(*r).await?)?
+        }
+        Call::Checkout(r) => {
+            let c = provider.checkout().ok_or_else(unsupported)?;
+            session_json(&c.start_checkout(r).await?)
+        }
+        Call::Verify(r) => to_json(&billing(provider)?.verify_patient_balance(r).await?)?,
+        Call::Settle(r) => to_json(&billing(provider)?.settle_charges_from_credit(r).await?)?,
+        Call::Pay(r) => to_json(&billing(provider)?.pay_with_saved_method(r).await?)?,
+        Call::Refund(r) => to_json(&billing(provider)?.refund_payment(r).await?)?,
+        Call::Credit(r) => to_json(&billing(provider)?.credit_balance(r).await?)?,
+        Call::Reconcile(r) => to_json(&billing(provider)?.reconcile(*r).await?)?,
     })
 }
 
-fn read_charges(path: &std::path::Path) -> Result<Vec<Charge>, Failure> {
+fn billing(
+    provider: &dyn patientpay::PaymentProvider,
+) -> Result<&dyn patientpay::PatientBilling, Failure> {
+    provider.billing().ok_or_else(|| {
+        Failure::from(Error::unsupported(
+            provider.name(),
+            patientpay::Operation::VerifyPatientBalance,
+        ))
+    })
+}
+
+/// A checkout session as JSON, with its `kind`. The secret is printed: handing it to the
+/// browser is the point of the call (it is never logged).
+fn session_json(session: &CheckoutSession) -> Value {
+    let mut out = json!({ "kind": session.kind() });
+    match session {
+        CheckoutSession::ClientSecret {
+            secret,
+            amount,
+            message,
+            ..
+        } => {
+            out["client_secret"] = json!(secret.expose_secret());
+            if let Some(id) = secret.payment_intent_id() {
+                out["payment_intent_id"] = json!(id);
+            }
+            if let Some(a) = amount {
+                out["amount"] = json!(a);
+            }
+            if let Some(m) = message {
+                out["message"] = json!(m);
+            }
+        }
+        CheckoutSession::ComponentSession {
+            session_key,
+            config_id,
+            sandbox,
+            amount,
+        } => {
+            out["session_key"] = json!(session_key.expose_secret());
+            out["payin_config_id"] = json!(config_id);
+            out["sandbox"] = json!(sandbox);
+            if let Some(a) = amount {
+                out["amount"] = json!(a);
+            }
+        }
+        CheckoutSession::HostedPage { url, outstanding } => {
+            out["url"] = json!(url);
+            if let Some(o) = outstanding {
+                out["outstanding"] = json!(o);
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+    flag: &str,
+) -> Result<T, Failure> {
     let bytes = std::fs::read(path).map_err(|e| {
         usage(format!(
-            "invalid input for `--charges`: cannot read {}: {e}",
+            "invalid input for `{flag}`: cannot read {}: {e}",
             path.display()
         ))
     })?;
+    patientpay::pipeline::decode_json(&bytes)
+        .map_err(|e| usage(format!("invalid input for `{flag}`: {e}")))
+}
+
+fn read_charges(path: &std::path::Path) -> Result<Vec<Charge>, Failure> {
     // The file is what `patients verify` printed: either the whole document or its
     // `charges` array. Decoding errors never echo values (they may be PHI).
-    let value: Value = patientpay::http::decode_json(&bytes)
-        .map_err(|e| usage(format!("invalid input for `--charges`: {e}")))?;
+    let value: Value = read_json(path, "--charges")?;
     let array = match value {
         Value::Object(mut o) if o.contains_key("charges") => {
             o.remove("charges").unwrap_or(Value::Null)
@@ -199,7 +563,7 @@ fn read_charges(path: &std::path::Path) -> Result<Vec<Charge>, Failure> {
     };
     let bytes = serde_json::to_vec(&array)
         .map_err(|e| usage(format!("invalid input for `--charges`: {e}")))?;
-    patientpay::http::decode_json::<Vec<Charge>>(&bytes).map_err(|e| {
+    patientpay::pipeline::decode_json::<Vec<Charge>>(&bytes).map_err(|e| {
         usage(format!(
             "invalid input for `--charges`: not a charges array as `patients verify` prints it: {e}"
         ))
@@ -230,12 +594,18 @@ async fn run_sandbox(port: u16, seed: Option<&std::path::Path>) -> Result<(), Fa
         "{}",
         serde_json::to_string_pretty(&info).unwrap_or_default()
     );
+    let base = sandbox.base_url();
+    let c = patientpay_sandbox::credentials::DECODA_API_KEY;
+    let t = patientpay_sandbox::credentials::DECODA_TENANT;
     eprintln!(
-        "sandbox listening on {} (all three vendors); try:\n  PATIENTPAY_PROVIDER=decoda DECODA_API_KEY={} DECODA_TENANT={} patientpay --base-url {} patients verify ...\nCtrl-C stops it.",
-        sandbox.base_url(),
-        patientpay_sandbox::credentials::DECODA_API_KEY,
-        patientpay_sandbox::credentials::DECODA_TENANT,
-        sandbox.base_url()
+        "sandbox listening on {base} (all three vendors); try, in another shell:\n  \
+         DECODA_API_KEY={c} DECODA_TENANT={t} patientpay --base-url {base} patients verify --patient-id pat_1001 --last-name Rivera --phone +14155550101 --dob 1985-04-12\n  \
+         DECODA_API_KEY={c} DECODA_TENANT={t} patientpay --base-url {base} payment-methods list --provider decoda --patient-id pat_1001\n  \
+         CAREVALIDATE_API_KEY={} patientpay --base-url {base} checkout start --provider carevalidate --amount 19.99\n  \
+         CAREPORTALS_TOKEN=<careportals token above> CAREPORTALS_ORIGIN={} patientpay --base-url {base} payment-methods list --provider careportals\n\
+         Ctrl-C stops it.",
+        patientpay_sandbox::credentials::CAREVALIDATE_API_KEY,
+        patientpay_sandbox::credentials::CAREPORTALS_ORIGIN,
     );
     let _ = tokio::signal::ctrl_c().await;
     eprintln!("stopping the sandbox");
