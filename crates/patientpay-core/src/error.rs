@@ -187,7 +187,7 @@ pub enum Error {
     /// [`next_step`](Error::next_step)).
     #[error(
         "{provider} {operation}: outcome unknown, the money may have moved: {cause}{}",
-        fmt_req(request_id)
+        fmt_req_once(cause, request_id)
     )]
     OutcomeUnknown {
         /// The provider's name.
@@ -218,6 +218,15 @@ fn fmt_req(request_id: &Option<String>) -> String {
         .as_deref()
         .map(|r| format!(" (request id {r})"))
         .unwrap_or_default()
+}
+
+/// The request id, unless the cause's own message already shows it.
+fn fmt_req_once(cause: &Error, request_id: &Option<String>) -> String {
+    if cause.request_id().is_some() {
+        String::new()
+    } else {
+        fmt_req(request_id)
+    }
 }
 
 fn fmt_retry_after(retry_after: &Option<Duration>) -> String {

@@ -4,7 +4,7 @@
 //! `cargo run -p patientpay --example careportals_wallet` (runs against the embedded sandbox).
 
 use patientpay::careportals::CarePortalsBuilder;
-use patientpay::{AddPaymentMethod, ListPaymentMethods, PaymentProvider, RemovePaymentMethod};
+use patientpay::{AddPaymentMethod, ListPaymentMethods, PaymentMethods, RemovePaymentMethod};
 use patientpay_sandbox::{Sandbox, credentials};
 
 #[tokio::main]
@@ -17,9 +17,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_origin(credentials::CAREPORTALS_ORIGIN)
         .with_base_url(sandbox.base_url())
         .build()?;
-    // ...and a cheap handle per patient, carrying that patient's JWT.
-    let alice = client.for_patient("jwt-of-alice");
-    let bob = client.for_patient("jwt-of-bob");
+    // ...and a cheap handle per patient, carrying that patient's JWT (here: JWTs the
+    // sandbox signs, as CarePortals' login would issue them).
+    let alice = client.for_patient(credentials::careportals_token_for("patient-alice"));
+    let bob = client.for_patient(credentials::careportals_token_for("patient-bob"));
 
     let card = alice
         .add_payment_method(AddPaymentMethod::new("pm_card_visa"))

@@ -4,7 +4,7 @@
 //! `cargo run -p patientpay --example decoda_balance` (runs against the embedded sandbox).
 
 use patientpay::decoda::DecodaBuilder;
-use patientpay::{Money, PaymentProvider, SettleChargesFromCredit, VerifyPatient, parse_date};
+use patientpay::{Money, PatientBilling, SettleChargesFromCredit, VerifyPatient, parse_date};
 use patientpay_sandbox::{Sandbox, Seed, credentials};
 
 #[tokio::main]
@@ -48,7 +48,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    // Settle up to the credit balance from the outstanding charges, as they came back.
+    // Settle up to the credit balance, passing the charges exactly as they came back: the
+    // SDK sends only those with something payable (not paid ones, not payment plans).
     let credit = balance
         .patient
         .credit_balance
@@ -59,14 +60,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .min(balance.total_outstanding.minor_units()),
         credit.currency(),
     );
-    let open: Vec<_> = balance
-        .charges
-        .into_iter()
-        .filter(|c| c.total_outstanding.is_positive())
-        .collect();
-    if amount.is_positive() && !open.is_empty() {
+    if amount.is_positive() {
         let payment = decoda
-            .settle_charges_from_credit(SettleChargesFromCredit::new(amount, open))
+            .settle_charges_from_credit(SettleChargesFromCredit::new(amount, balance.charges))
             .await?;
         println!(
             "settled {} from credit: payment {} {}",

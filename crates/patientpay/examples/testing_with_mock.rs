@@ -1,15 +1,16 @@
-//! Unit-testing your own code with `MockPaymentProvider` (feature `mock`).
+//! Unit-testing your own code with `MockPaymentMethods` (feature `mock`): one mock per
+//! capability, so the code under test takes the capability it needs.
 //!
 //! `cargo run -p patientpay --example testing_with_mock`
 
 use patientpay::{
-    CardBrand, ListPaymentMethods, MockPaymentProvider, PaymentMethodKind, PaymentProvider,
+    CardBrand, ListPaymentMethods, MockPaymentMethods, PaymentMethodKind, PaymentMethods,
     Processor, Result, SavedPaymentMethod,
 };
 
 /// The code under test: does this patient have a card that has not expired?
-async fn has_usable_card(provider: &dyn PaymentProvider, year: u16, month: u8) -> Result<bool> {
-    let methods = provider
+async fn has_usable_card(methods: &dyn PaymentMethods, year: u16, month: u8) -> Result<bool> {
+    let methods = methods
         .list_payment_methods(ListPaymentMethods::new())
         .await?;
     Ok(methods.iter().any(|m| {
@@ -20,7 +21,7 @@ async fn has_usable_card(provider: &dyn PaymentProvider, year: u16, month: u8) -
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let mut mock = MockPaymentProvider::new();
+    let mut mock = MockPaymentMethods::new();
     mock.expect_list_payment_methods().times(1).returning(|_| {
         let mut card = SavedPaymentMethod::new(PaymentMethodKind::Card, Processor::Stripe);
         card.brand = Some(CardBrand::Visa);
@@ -33,7 +34,7 @@ async fn main() -> Result<()> {
     assert!(usable);
     println!("has_usable_card with a mocked Visa expiring 4/2029: {usable}");
 
-    let mut expired = MockPaymentProvider::new();
+    let mut expired = MockPaymentMethods::new();
     expired
         .expect_list_payment_methods()
         .returning(|_| Ok(Vec::new()));

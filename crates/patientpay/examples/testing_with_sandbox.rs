@@ -6,17 +6,17 @@
 use std::time::Duration;
 
 use patientpay::carevalidate::CareValidateBuilder;
-use patientpay::http::{HttpConfig, RetryPolicy};
-use patientpay::{CreatePaymentIntent, Currency, Error, Money, PaymentProvider};
+use patientpay::pipeline::{HttpConfig, RetryPolicy};
+use patientpay::{Checkout, CheckoutSession, Currency, Error, Money, StartCheckout};
 use patientpay_sandbox::{Fault, Sandbox, credentials};
 
-/// The code under test: start a checkout for an order total.
-async fn start_checkout(provider: &dyn PaymentProvider, total: &str) -> patientpay::Result<String> {
+/// The code under test: start a checkout for an order total, on any `Checkout` vendor.
+async fn start_checkout(checkout: &dyn Checkout, total: &str) -> patientpay::Result<String> {
     let amount = Money::parse_positive("total", total, Currency::USD)?;
-    let intent = provider
-        .create_payment_intent(CreatePaymentIntent::new(amount))
-        .await?;
-    Ok(intent.client_secret.expose_secret().to_owned())
+    match checkout.start_checkout(StartCheckout::pay(amount)).await? {
+        CheckoutSession::ClientSecret { secret, .. } => Ok(secret.expose_secret().to_owned()),
+        other => Ok(other.kind().to_owned()),
+    }
 }
 
 #[tokio::main]
@@ -43,7 +43,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(sent.sent_secret("cv-api-key", credentials::CAREVALIDATE_API_KEY));
     println!("checkout started; the sandbox saw amount 19.99 and the right key");
 
-    // 2. A 503 on a money-moving call: reported, and never sent twice.
+    // 2. A 503 on a money-moving call: the outcome is unknown (the vendor may have created
+    // the intent), it is said so, and the call is never sent twice.
     sandbox.reset();
     sandbox.inject(
         Fault::on("POST", "/api/v1/payments/intent")
@@ -53,12 +54,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let err = start_checkout(&provider, "19.99")
         .await
         .expect_err("the fault applies");
-    assert!(matches!(err, Error::Vendor { status: 503, .. }));
+    assert!(matches!(err, Error::OutcomeUnknown { status: Some(503), .. }));
     assert_eq!(sandbox.count("POST", "/api/v1/payments/intent"), 1);
-    println!(
-        "503 reported as: {err} (sent once, may_have_been_sent = {})",
-        err.may_have_been_sent()
-    );
+    println!("503 reported as: {err} (sent once; next: {})", err.next_step());
 
     // 3. A 429 with Retry-After is retried for you.
     sandbox.reset();
