@@ -63,6 +63,15 @@ impl Report {
             };
             eprintln!("    {:<28} {state} [{:.1}s]", c.name, c.seconds);
         }
+        let (list, verdict, ok) = self.verdict();
+        eprintln!("{what}: {list}");
+        eprintln!("{what}: {verdict}");
+        if ok { Ok(()) } else { Err(verdict) }
+    }
+
+    /// The `name=state` list, the verdict line, and whether the run passed (skips pass;
+    /// "all checks passed" only when nothing was skipped or failed).
+    fn verdict(&self) -> (String, String, bool) {
         let names = |pick: fn(&Outcome) -> bool| -> Vec<&str> {
             self.checks
                 .iter()
@@ -86,33 +95,33 @@ impl Report {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        eprintln!("{what}: {list}");
+        let skipped_note = if skipped.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", skipped.join(", "))
+        };
         if !failed.is_empty() {
             let line = format!(
-                "{} failed ({}), {} passed, {} skipped{}",
+                "{} failed ({}), {} passed, {} skipped{skipped_note}",
                 failed.len(),
                 failed.join(", "),
                 passed.len(),
                 skipped.len(),
-                if skipped.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", skipped.join(", "))
-                }
             );
-            eprintln!("{what}: {line}");
-            Err(line)
+            (list, line, false)
         } else if !skipped.is_empty() {
-            eprintln!(
-                "{what}: passed with {} skipped ({}); {} passed",
+            let line = format!(
+                "passed with {} skipped{skipped_note}; {} passed",
                 skipped.len(),
-                skipped.join(", "),
                 passed.len()
             );
-            Ok(())
+            (list, line, true)
         } else {
-            eprintln!("{what}: all checks passed ({} checks)", passed.len());
-            Ok(())
+            (
+                list,
+                format!("all checks passed ({} checks)", passed.len()),
+                true,
+            )
         }
     }
 }
@@ -460,4 +469,69 @@ fn msrv_check(version: &str) -> Outcome {
         .env_remove("RUSTUP_TOOLCHAIN")
         .env("CARGO_TARGET_DIR", target_dir().join("msrv"));
     status(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(outcomes: Vec<(&str, Outcome)>) -> Report {
+        Report {
+            checks: outcomes
+                .into_iter()
+                .map(|(name, outcome)| Check {
+                    name: name.to_owned(),
+                    outcome,
+                    seconds: 0.0,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn all_checks_passed_only_when_nothing_was_skipped() {
+        let (list, line, ok) =
+            report(vec![("fmt", Outcome::Pass), ("deny", Outcome::Pass)]).verdict();
+        assert_eq!(list, "fmt=pass, deny=pass");
+        assert_eq!(line, "all checks passed (2 checks)");
+        assert!(ok);
+
+        let (list, line, ok) = report(vec![
+            ("fmt", Outcome::Pass),
+            ("msrv 1.88", Outcome::Skip("no 1.88 toolchain".into())),
+        ])
+        .verdict();
+        assert_eq!(list, "fmt=pass, msrv 1.88=skip");
+        assert_eq!(line, "passed with 1 skipped (msrv 1.88); 1 passed");
+        assert!(!line.contains("all checks passed"));
+        assert!(ok, "a skip alone keeps exit code 0");
+    }
+
+    #[test]
+    fn a_failure_fails_the_run_and_is_named() {
+        let (list, line, ok) = report(vec![
+            ("fmt", Outcome::Pass),
+            ("cargo deny", Outcome::Fail("not installed".into())),
+            ("msrv 1.88", Outcome::Skip("no 1.88 toolchain".into())),
+        ])
+        .verdict();
+        assert_eq!(list, "fmt=pass, cargo deny=fail, msrv 1.88=skip");
+        assert_eq!(
+            line,
+            "1 failed (cargo deny), 1 passed, 1 skipped (msrv 1.88)"
+        );
+        assert!(!ok);
+    }
+
+    #[test]
+    fn publish_false_is_read_from_the_manifest() {
+        let dir = std::env::temp_dir().join(format!("xtask-ci-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let manifest = dir.join("Cargo.toml");
+        std::fs::write(&manifest, "[package]\nname = \"x\"\npublish = false\n").unwrap();
+        assert!(!is_published(&manifest));
+        std::fs::write(&manifest, "[package]\nname = \"x\"\n").unwrap();
+        assert!(is_published(&manifest));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
