@@ -12,7 +12,7 @@ use crate::client::{Decoda, NAME};
 use crate::endpoints as ep;
 use crate::{map, wire};
 
-fn patient_id<'a>(patient: &'a Option<PatientRef>) -> Result<&'a str> {
+fn patient_id(patient: &Option<PatientRef>) -> Result<&str> {
     match patient {
         Some(p) => p.require_id(NAME),
         None => Err(Error::invalid_input(

@@ -87,7 +87,7 @@ async fn verify_then_settle_succeeds_for_every_patient() {
             .credits
             .clone();
     });
-    for i in 0..3 {
+    for (i, patient) in PATIENTS.iter().enumerate() {
         let balance = verify(&d, i).await;
         let payable: i64 = patientpay_core::domain::payable(&balance.charges)
             .map(|c| c.total_outstanding.minor_units())
@@ -97,7 +97,7 @@ async fn verify_then_settle_succeeds_for_every_patient() {
         let payment = d
             .settle_charges_from_credit(SettleChargesFromCredit::new(usd(1000), balance.charges))
             .await
-            .unwrap_or_else(|e| panic!("{}: {e}", PATIENTS[i].0));
+            .unwrap_or_else(|e| panic!("{}: {e}", patient.0));
         assert_eq!(payment.amount, usd(1000));
         assert_eq!(payment.status, PaymentState::Succeeded);
         let sent = &sandbox.requests()[0];
@@ -117,7 +117,7 @@ async fn verify_then_settle_succeeds_for_every_patient() {
         assert!(ids.iter().all(|id| {
             sandbox.with_state(|s| {
                 s.decoda
-                    .patient(PATIENTS[i].0)
+                    .patient(patient.0)
                     .unwrap()
                     .charges
                     .iter()
@@ -508,7 +508,7 @@ async fn reconcile_settle_after_an_unknown_outcome() {
 async fn money_call(d: &Decoda, which: &str, timeout: Option<Duration>) -> Result<(), Error> {
     let maria = PatientRef::id("pat_1001");
     let balance = verify(d, 0).await;
-    let r = match which {
+    match which {
         "settle" => {
             let mut s = SettleChargesFromCredit::new(usd(100), balance.charges);
             if let Some(t) = timeout {
@@ -531,8 +531,7 @@ async fn money_call(d: &Decoda, which: &str, timeout: Option<Duration>) -> Resul
             }
             d.refund_payment(r).await.map(|_| ())
         }
-    };
-    r
+    }
 }
 
 #[tokio::test]

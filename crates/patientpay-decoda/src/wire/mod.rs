@@ -27,12 +27,14 @@ use serde::{Deserialize, Serialize};
 
 mod billing;
 mod charge;
+mod credit;
 mod error;
 mod patient;
 mod payment;
 
 pub use billing::*;
 pub use charge::*;
+pub use credit::*;
 pub use error::*;
 pub use patient::*;
 pub use payment::*;
