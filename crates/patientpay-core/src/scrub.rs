@@ -743,7 +743,8 @@ fn filter_bit(h: u64) -> (usize, u64) {
 
 impl Matcher {
     fn build(needles: &[Needle]) -> Matcher {
-        Matcher::build_with_base(needles, fastrand::u64(..) | 1)
+        // Odd, so that it is invertible modulo 2^64; 1 would make anagrams collide.
+        Matcher::build_with_base(needles, fastrand::u64(2..) | 1)
     }
 
     fn build_with_base(needles: &[Needle], base: u64) -> Matcher {
@@ -1501,6 +1502,14 @@ mod tests {
         assert_eq!(filter_bit(u64::MAX), (63, 1 << 63));
         assert_eq!(filter_bit(65 << 52), (1, 2));
         assert_eq!(filter_bit((1 << 52) - 1), (0, 1));
+        assert_eq!(filter_bit(200 << 52), (3, 1 << 8));
+        // The random base is odd (invertible modulo 2^64) and not 1 (anagrams would collide).
+        for _ in 0..8 {
+            let Matcher::Ready { base, .. } = Matcher::build(&[n("needle", false)]) else {
+                panic!("built")
+            };
+            assert!(base % 2 == 1 && base != 1, "{base}");
+        }
         let text = "x".repeat(300) + "NEEDLE" + &"y".repeat(300);
         assert_eq!(find_all(&m, &text), vec![(300, 306)]);
     }
