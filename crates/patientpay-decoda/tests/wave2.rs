@@ -661,3 +661,113 @@ async fn contradicting_answers_are_outcome_unknown() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_over_cap_200_on_a_money_endpoint_is_outcome_unknown() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let d = DecodaBuilder::new()
+        .with_api_key(credentials::DECODA_API_KEY)
+        .with_tenant(credentials::DECODA_TENANT)
+        .with_base_url(sandbox.base_url())
+        .with_http_config(HttpConfig::default().with_max_response_bytes(64 * 1024))
+        .build()
+        .unwrap();
+    for (which, path, counted) in [
+        ("settle", SETTLE, SETTLE),
+        (
+            "charge_card",
+            CHARGE_CARD,
+            "/billing/payment-terminal/charge-card/pm_1001_visa",
+        ),
+        ("refund", REFUND, REFUND),
+    ] {
+        for content_length in [true, false] {
+            sandbox.reset();
+            sandbox.clear_faults();
+            sandbox.inject(
+                Fault::on("POST", path)
+                    .kind(FaultKind::HugeBody {
+                        bytes: 1024 * 1024,
+                        content_length,
+                    })
+                    .times(1),
+            );
+            let e = money_call(&d, which, None).await.unwrap_err();
+            assert!(e.is_outcome_unknown(), "{which}: {e:?}");
+            assert_eq!(e.status(), Some(200), "{which}");
+            assert_eq!(sandbox.count("POST", counted), 1, "{which}");
+        }
+    }
+}
+
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_unknown_charge_card_outcome_logs_the_payin_config_and_reconciles_with_it() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .without_time()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let sandbox = Sandbox::start().await.unwrap();
+    let d = client(&sandbox);
+    let maria = PatientRef::id("pat_1001");
+    let balance = verify(&d, 0).await;
+    let pay = PayWithSavedMethod::new(maria.clone(), "pm_1001_mc", balance.charges);
+    sandbox.inject(
+        Fault::on("POST", CHARGE_CARD)
+            .kind(FaultKind::DropAfterHandling)
+            .times(1),
+    );
+    let at = OffsetDateTime::now_utc();
+    let e = d.pay_with_saved_method(pay.clone()).await.unwrap_err();
+    assert!(e.is_outcome_unknown(), "{e:?}");
+    let config = sandbox.with_state(|s| s.decoda.payin_configs.last().unwrap().id.clone());
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains(&config), "{text}");
+    let r = d
+        .reconcile(
+            Reconcile::new(
+                maria.clone(),
+                MoneyCall::PayWithSavedMethod {
+                    request: pay.clone(),
+                    payin_config_id: Some(config),
+                },
+            )
+            .attempted_at(at),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.verdict, ReconcileVerdict::Applied, "{r}");
+    assert_eq!(r.payment.unwrap().amount, usd(12500));
+    // Without the config id: found in the payment table by method and amount.
+    let r = d
+        .reconcile(
+            Reconcile::new(
+                maria,
+                MoneyCall::PayWithSavedMethod {
+                    request: pay,
+                    payin_config_id: None,
+                },
+            )
+            .attempted_at(at),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.verdict, ReconcileVerdict::Applied, "{r}");
+}
