@@ -5,6 +5,7 @@ mod cli;
 mod demo;
 mod providers;
 mod run;
+mod webhooks;
 
 use std::io::Write;
 use std::process::ExitCode;

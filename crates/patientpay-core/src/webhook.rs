@@ -40,7 +40,9 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::Mutex;
 
-use ::http::HeaderMap;
+/// The header map and value types the [`Webhooks`] methods take (the `http` crate's), so a
+/// receiver need not depend on `http` itself.
+pub use ::http::{HeaderMap, HeaderName, HeaderValue};
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
