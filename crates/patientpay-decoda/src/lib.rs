@@ -5,7 +5,7 @@
 //! [`PatientBilling`](patientpay_core::PatientBilling),
 //! [`PaymentMethods`](patientpay_core::PaymentMethods) and
 //! [`Checkout`](patientpay_core::Checkout), and is a
-//! [`PaymentProvider`](patientpay_core::PaymentProvider) handle.
+//! [`PaymentProvider`] handle.
 //!
 //! | Operation | Decoda endpoint ([`endpoints`]) |
 //! | --- | --- |

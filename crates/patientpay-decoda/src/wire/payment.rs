@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::{PaymentMethodType, PaymentStatus, RefundReason, usd};
 
 /// `Payment-Input` / `Payment-Output`: the spec's two variants are identical, so one type
-/// serves both (aliases [`PaymentInput`], [`PaymentOutput`]).
+/// serves both (aliases [`PaymentInput`](super::PaymentInput), [`PaymentOutput`](super::PaymentOutput)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
