@@ -9,7 +9,15 @@
 //! - State is seeded from code or JSON ([`Seed`]) and [`Sandbox::reset`] restores it.
 //! - [`Sandbox::inject`] adds a [`Fault`] for a route: a status, a delay, a truncated or
 //!   malformed body, a dropped connection, a 429 with `Retry-After`, for some calls only.
-//! - [`Sandbox::requests`] returns what was received, secrets redacted.
+//! - [`Sandbox::requests`] returns what was received, secrets redacted, from a ring bounded
+//!   by [`LogLimits`] (bodies cut to 64 KiB by default).
+//! - Auth is checked as each vendor checks it (see [`credentials`]): CarePortals bearer
+//!   tokens must be JWTs the sandbox signed ([`credentials::careportals_token_for`] mints
+//!   them), CareValidate keys must be known, Decoda headers must be present (422) and right
+//!   (401).
+//! - On its own state changes the sandbox delivers signed webhooks to registered loopback
+//!   receivers ([`Sandbox::register_webhook`], [`Sandbox::deliveries`], [`DeliverySchedule`]).
+//! - [`Sandbox::describe`] lists the credentials and sample data of every vendor.
 //!
 //! The answers are written from the vendors' documentation and Decoda's OpenAPI spec, not
 //! from the vendor crates' types (this crate depends on none of them), so a wrong field

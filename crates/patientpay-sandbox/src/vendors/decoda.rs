@@ -16,7 +16,12 @@
 //!   `OUTSTANDING`, charges of several patients; 404 for an unknown charge, patient or
 //!   credit. State persists between calls.
 //!
-//! Errors have FastAPI's shapes: a wrong or missing `API-KEY`/`TENANT` → 401
+//! Wave 2 (saved methods, payin config and saved-card charges, payment links, refunds,
+//! credit, the payment table, charges by id, webhooks) lives in `decoda/wave2.rs`, with its
+//! choices where the spec is silent.
+//!
+//! Errors have FastAPI's shapes: a missing `API-KEY` or `TENANT` header → 422 naming it
+//! (`loc: ["header", "API-KEY"]`); a wrong one → 401
 //! `{"detail": "Invalid API key or tenant"}`; a malformed request (bad JSON, a missing
 //! field, a wrong type, an unknown enum value, a missing or non-integer `amount`) → 422
 //! `{"detail": [{"type", "loc", "msg", "input"}]}` — with the refused `input`, as FastAPI
@@ -33,7 +38,14 @@
 //! | `pat_1003` | Okafor | `+12025550142` | 1990-07-04 | none | `ch_1003_1` OUTSTANDING 15000/15000 |
 //!
 //! So `pat_1001` owes 12500 and has 15000 of credit; `pat_1002` owes 6000 on settleable
-//! charges with 2000 of credit; `pat_1003` has no credit.
+//! charges with 2000 of credit; `pat_1003` has no credit. `pat_1001` also has
+//! `cr_1001_used` (2500, used up) and `cr_1001_expired` (1000, expired 2023-01-01), which
+//! count for neither the balance nor settling.
+//!
+//! Saved methods: `pat_1001` `pm_1001_visa` (VISA 4242, default), `pm_1001_mc`
+//! (MASTERCARD 4444), `pm_1001_declined` (VISA 0002: charge-card declines it); `pat_1002`
+//! `pm_1002_amex` (AMERICAN_EXPRESS 0005, default), `pm_1002_ach` (ACH, Chase, 6789);
+//! `pat_1003` none.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
