@@ -12,18 +12,8 @@ use common::*;
 async fn ids_stay_one_path_segment_on_the_same_host() {
     let sandbox = Sandbox::start().await.unwrap();
     let careportals = provider("careportals", &sandbox.base_url(), http_config());
-    let cases = [
-        ("a/b", "a%2Fb"),
-        ("a?b=c", "a%3Fb%3Dc"),
-        ("a#frag", "a%23frag"),
-        ("a..b", "a..b"),
-        ("../../admin", "..%2F..%2Fadmin"),
-        ("pm 1", "pm%201"),
-        ("pm_é😀", "pm_%C3%A9%F0%9F%98%80"),
-        ("@evil.example", "%40evil.example"),
-        ("%2F", "%252F"),
-    ];
-    for (id, encoded) in cases {
+    // Ids a vendor can hold go as one segment of the same route, on the same host.
+    for id in ["a..b", "pm_1Q0PsIJvEtkwdCNYMe8Ok0bw", "card:visa@stripe+1"] {
         sandbox.clear_requests();
         let err = careportals
             .remove_payment_method(RemovePaymentMethod::new(id))
@@ -35,7 +25,12 @@ async fn ids_stay_one_path_segment_on_the_same_host() {
         assert_eq!(recorded.len(), 1, "{id}");
         assert_eq!(
             recorded[0].path,
-            format!("/v2/users/payment-methods/{encoded}"),
+            format!(
+                "/v2/users/payment-methods/{}",
+                id.replace('@', "%40")
+                    .replace('+', "%2B")
+                    .replace(':', "%3A")
+            ),
             "{id}"
         );
         assert!(recorded[0].query.is_empty(), "{id}: no query smuggled in");
@@ -46,13 +41,31 @@ async fn ids_stay_one_path_segment_on_the_same_host() {
             "{id}: same host"
         );
     }
+    // Anything that cannot be a vendor id — path tricks, queries, fragments, spaces,
+    // non-ASCII, encoded slashes, 64 KB ids — is refused before sending (issue: a hostile
+    // id used to be sent and fail as a transport error that "may have reached the vendor").
     sandbox.clear_requests();
-    for id in ["", "   ", ".", ".."] {
+    let long = "x".repeat(65 * 1024);
+    for id in [
+        "",
+        "   ",
+        ".",
+        "..",
+        "a/b",
+        "a?b=c",
+        "a#frag",
+        "../../admin",
+        "pm 1",
+        "pm_é😀",
+        "%2F",
+        long.as_str(),
+    ] {
         let err = careportals
             .remove_payment_method(RemovePaymentMethod::new(id))
             .await
             .unwrap_err();
         assert_eq!(err.invalid_field(), Some("id"), "{id:?}: {err}");
+        assert!(!err.may_have_been_sent());
     }
     assert!(sandbox.requests().is_empty(), "refused ids send nothing");
 }
@@ -197,7 +210,7 @@ async fn every_refusal_names_its_field_before_any_request() {
             .await
             .map(drop),
     ));
-    let charge = Charge::new("p1", ChargeStatus::Outstanding, usd(5000), usd(3000));
+    let charge = Charge::new("p1", ChargeState::Outstanding, usd(5000), usd(3000));
     cases.push((
         "charges",
         decoda

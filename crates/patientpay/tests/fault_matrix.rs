@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use patientpay::{Error, Operation, RetrySafety, conformance};
+use patientpay::{Error, Operation, RetrySafety};
 use patientpay_sandbox::{Fault, FaultKind, Sandbox};
 
 use common::*;
@@ -287,19 +287,30 @@ async fn every_operation_under_every_fault() {
                 sandbox.inject(f);
             }
             let provider = provider(vendor, &sandbox.base_url(), http_config());
-            let result = tokio::time::timeout(
-                Duration::from_secs(20),
-                conformance::call(provider.as_ref(), request),
-            )
-            .await
-            .unwrap_or_else(|_| {
-                panic!(
-                    "{vendor} {op} / {}: did not finish in bounded time",
-                    case.name
-                )
-            });
+            let result =
+                tokio::time::timeout(Duration::from_secs(20), common::call(&provider, request))
+                    .await
+                    .unwrap_or_else(|_| {
+                        panic!(
+                            "{vendor} {op} / {}: did not finish in bounded time",
+                            case.name
+                        )
+                    });
             let seen = sandbox.count(method, path);
-            let (want, expect) = match op.retry_safety() {
+            // A money call that may have moved money reports OutcomeUnknown wrapping the
+            // failure the matrix expects; anything else that may have been sent is a bug.
+            let result = match result {
+                Err(Error::OutcomeUnknown { cause, .. }) if moves_money(op) => Err(*cause),
+                Err(e) if moves_money(op) && e.may_have_been_sent() => {
+                    failures.push(format!(
+                        "{vendor} {op} / {}: may have moved money but is not OutcomeUnknown: {e}",
+                        case.name
+                    ));
+                    Err(e)
+                }
+                other => other,
+            };
+            let (want, expect) = match safety(op) {
                 RetrySafety::Idempotent => (case.attempts.0, case.expect),
                 _ => (case.attempts.1, case.expect_money.unwrap_or(case.expect)),
             };
@@ -320,8 +331,8 @@ async fn every_operation_under_every_fault() {
     );
 }
 
-fn with_timeout(request: conformance::Request, timeout: Option<Duration>) -> conformance::Request {
-    use conformance::Request::*;
+fn with_timeout(request: common::Request, timeout: Option<Duration>) -> common::Request {
+    use common::Request::*;
     let Some(t) = timeout else { return request };
     match request {
         List(r) => List(r.with_timeout(t)),
@@ -347,9 +358,7 @@ async fn connect_refused_is_a_transport_error_for_every_operation() {
         sandbox.reset();
         let request = valid_request(&sandbox, vendor, op).await;
         let provider = provider(vendor, &closed, http_config());
-        let err = conformance::call(provider.as_ref(), request)
-            .await
-            .unwrap_err();
+        let err = common::call(&provider, request).await.unwrap_err();
         assert!(
             matches!(
                 err,
@@ -388,15 +397,17 @@ async fn reset_before_the_request_is_read() {
             }
         });
         let provider = provider(vendor, &format!("http://{addr}"), http_config());
-        let err = conformance::call(provider.as_ref(), request)
-            .await
-            .unwrap_err();
+        let err = common::call(&provider, request).await.unwrap_err();
         server.abort();
+        let err = match err {
+            Error::OutcomeUnknown { cause, .. } if moves_money(op) => *cause,
+            other => other,
+        };
         assert!(
             matches!(err, Error::Transport { .. }),
             "{vendor} {op}: {err:?}"
         );
-        let want = if op.retry_safety() == RetrySafety::Idempotent {
+        let want = if safety(op) == RetrySafety::Idempotent {
             RETRIES as usize + 1
         } else {
             1
@@ -423,9 +434,16 @@ async fn client_total_timeout_bounds_every_operation() {
             http_config().with_timeout(Duration::from_millis(250)),
         );
         let started = std::time::Instant::now();
-        let err = conformance::call(provider.as_ref(), request)
-            .await
-            .unwrap_err();
+        let err = common::call(&provider, request).await.unwrap_err();
+        assert_eq!(
+            err.is_outcome_unknown(),
+            moves_money(op),
+            "{vendor} {op}: {err:?}"
+        );
+        let err = match err {
+            Error::OutcomeUnknown { cause, .. } => *cause,
+            other => other,
+        };
         assert!(
             matches!(err, Error::Timeout { .. }),
             "{vendor} {op}: {err:?}"
@@ -450,6 +468,6 @@ fn money_moving_operations_are_not_idempotent() {
         Operation::UpdatePaymentInfo,
         Operation::SettleChargesFromCredit,
     ] {
-        assert_eq!(op.retry_safety(), RetrySafety::NotIdempotent, "{op}");
+        assert_eq!(safety(op), RetrySafety::NotIdempotent, "{op}");
     }
 }

@@ -126,7 +126,7 @@ macro_rules! parse_never_panics {
             let docs: Vec<Value> = vec![$(fixture($vendor, $fixture)),+];
             let strategy = proptest::strategy::Union::new(docs.into_iter().map(|d| bytes_or_mutation(d).boxed()));
             proptest!(Config::with_cases(cases(400)), |(body in strategy)| {
-                let _ = patientpay::http::decode_json::<$ty>(&body);
+                let _ = patientpay::pipeline::decode_json::<$ty>(&body);
                 let _ = serde_json::from_slice::<$ty>(&body);
             });
         }
@@ -224,13 +224,12 @@ fn every_provider_answer_path_never_panics() {
             .unwrap()
     });
     let sandbox = rt.block_on(Sandbox::start()).unwrap();
-    let config = http_config().with_retry(patientpay::http::RetryPolicy::none());
+    let config = http_config().with_retry(patientpay::pipeline::RetryPolicy::none());
     let base = sandbox.base_url();
-    let providers: Vec<(&str, Box<dyn PaymentProvider>)> =
-        ["careportals", "carevalidate", "decoda"]
-            .iter()
-            .map(|v| (*v, provider(v, &base, config.clone())))
-            .collect();
+    let providers: Vec<(&str, common::Vendor)> = ["careportals", "carevalidate", "decoda"]
+        .iter()
+        .map(|v| (*v, provider(v, &base, config.clone())))
+        .collect();
     let docs: Vec<Value> = vec![
         fixture("careportals", "list_doc.json"),
         fixture("careportals", "error_402_declined.json"),
@@ -267,17 +266,17 @@ fn every_provider_answer_path_never_panics() {
         let provider = &providers.iter().find(|(v, _)| *v == vendor).unwrap().1;
         let usd = |m| Money::from_minor(m, Currency::USD);
         let request = match op {
-            Operation::ListPaymentMethods => conformance::Request::List(ListPaymentMethods::new()),
-            Operation::AddPaymentMethod => conformance::Request::Add(AddPaymentMethod::new("pm_card_visa")),
-            Operation::RemovePaymentMethod => conformance::Request::Remove(RemovePaymentMethod::new("pm_1")),
-            Operation::CreatePaymentIntent => conformance::Request::Intent(CreatePaymentIntent::new(usd(1999))),
-            Operation::UpdatePaymentInfo => conformance::Request::Update(UpdatePaymentInfo::new(
+            Operation::ListPaymentMethods => common::Request::List(ListPaymentMethods::new()),
+            Operation::AddPaymentMethod => common::Request::Add(AddPaymentMethod::new("pm_card_visa")),
+            Operation::RemovePaymentMethod => common::Request::Remove(RemovePaymentMethod::new("pm_1")),
+            Operation::CreatePaymentIntent => common::Request::Intent(CreatePaymentIntent::new(usd(1999))),
+            Operation::UpdatePaymentInfo => common::Request::Update(UpdatePaymentInfo::new(
                 "john@example.com", "seti_1", "tok", Address::new("1 Main St", "Springfield", "IL", "62701", "US"))),
-            Operation::VerifyPatientBalance => conformance::Request::Verify(decoda_patient()),
-            _ => conformance::Request::Settle(SettleChargesFromCredit::new(
-                usd(100), vec![Charge::new("p1", ChargeStatus::Outstanding, usd(100), usd(100))])),
+            Operation::VerifyPatientBalance => common::Request::Verify(decoda_patient()),
+            _ => common::Request::Settle(SettleChargesFromCredit::new(
+                usd(100), vec![Charge::new("p1", ChargeState::Outstanding, usd(100), usd(100))])),
         };
-        let result = rt.block_on(conformance::call(provider.as_ref(), request));
+        let result = rt.block_on(common::call(provider, request));
         if let Err(e) = &result {
             // Every failure is typed and says something in one line.
             let line = e.to_string();

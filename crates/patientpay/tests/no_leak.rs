@@ -11,7 +11,9 @@ use patientpay::decoda::DecodaBuilder;
 use patientpay::*;
 use patientpay_sandbox::{Fault, Sandbox, Seed, credentials};
 
-const JWT: &str = "JWT-eyJhbGciOi-ZZ9-SECRET";
+/// A JWT the (strict) sandbox accepts: signed by it, for a patient of this test.
+static JWT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| credentials::careportals_token_for("zz9-secret-patient"));
 const CV_KEY: &str = "CVKEY-ZZ9-SECRET";
 const NMI_TOKEN: &str = "nmitok-ZZ9-SECRET";
 const NMI_TOKEN_2: &str = "nmitok2-ZZ9-SECRET";
@@ -54,6 +56,8 @@ fn seed() -> Seed {
     p.city = Some(CITY.into());
     p.zip_code = Some(ZIP.into());
     seed.carevalidate.users.push(EMAIL.into());
+    // The sandbox checks cv-api-key as CareValidate does: accept this test's key.
+    seed.carevalidate.api_keys.push(CV_KEY.into());
     seed
 }
 
@@ -85,7 +89,7 @@ async fn nothing_secret_or_personal_is_traced_or_printed() {
         |label: &str, d: &dyn std::fmt::Debug| printed.push_str(&format!("{label}: {d:?}\n"));
 
     let careportals = CarePortalsBuilder::new()
-        .with_token(JWT)
+        .with_token(JWT.as_str())
         .with_origin(credentials::CAREPORTALS_ORIGIN)
         .with_base_url(&base)
         .build()
@@ -104,7 +108,10 @@ async fn nothing_secret_or_personal_is_traced_or_printed() {
     show("careportals", &careportals);
     show("carevalidate", &carevalidate);
     show("decoda", &decoda);
-    show("builder", &CarePortalsBuilder::new().with_token(JWT));
+    show(
+        "builder",
+        &CarePortalsBuilder::new().with_token(JWT.as_str()),
+    );
     show("builder", &CareValidateBuilder::new().with_api_key(CV_KEY));
     show(
         "builder",
@@ -281,7 +288,7 @@ async fn nothing_secret_or_personal_is_traced_or_printed() {
     );
     assert!(errors.len() >= 10, "{} errors", errors.len());
     let secrets = [
-        JWT,
+        JWT.as_str(),
         CV_KEY,
         NMI_TOKEN,
         NMI_TOKEN_2,

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use patientpay::sandbox::{Fault, Sandbox, SandboxProviders, Seed};
-use patientpay::{AddPaymentMethod, Error, ListPaymentMethods, PaymentProvider};
+use patientpay::sandbox::{Fault, Sandbox, SandboxProviders, Seed, credentials};
+use patientpay::{AddPaymentMethod, Error, ListPaymentMethods, PaymentMethods};
 
 #[tokio::test]
 async fn saving_a_card_is_sent_once_and_reported() -> Result<(), Box<dyn std::error::Error>> {
@@ -15,8 +15,8 @@ async fn saving_a_card_is_sent_once_and_reported() -> Result<(), Box<dyn std::er
         .push("new.patient@example.com".into());
     let sandbox = Sandbox::start_with(seed).await?;
 
-    // 2. Call through the trait, exactly as production code does.
-    let provider: Box<dyn PaymentProvider> = Box::new(sandbox.careportals().build()?);
+    // 2. Call through the capability trait, exactly as production code does.
+    let provider: Box<dyn PaymentMethods> = Box::new(sandbox.careportals().build()?);
     let card = provider
         .add_payment_method(AddPaymentMethod::new("pm_card_visa"))
         .await?;
@@ -37,7 +37,8 @@ async fn saving_a_card_is_sent_once_and_reported() -> Result<(), Box<dyn std::er
         sent.json.as_ref().unwrap()["paymentMethodId"],
         "pm_card_visa"
     );
-    assert!(sent.sent_secret("authorization", "Bearer sandbox-patient-jwt"));
+    let bearer = format!("Bearer {}", credentials::CAREPORTALS_TOKEN);
+    assert!(sent.sent_secret("authorization", &bearer));
 
     // 4. Inject a fault: the next add answers 503. A money-moving call is never resent.
     sandbox.reset();

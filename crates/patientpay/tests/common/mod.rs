@@ -25,9 +25,139 @@ pub fn http_config() -> HttpConfig {
         )
 }
 
-pub fn provider(vendor: &str, base_url: &str, config: HttpConfig) -> Box<dyn PaymentProvider> {
+/// A vendor client of the workspace tests, by vendor (each serves different capabilities
+/// and inherent operations, so the tests dispatch on the concrete client).
+pub enum Vendor {
+    CarePortals(patientpay::careportals::CarePortals),
+    CareValidate(patientpay::carevalidate::CareValidate),
+    Decoda(patientpay::decoda::Decoda),
+}
+
+impl Vendor {
+    pub fn as_ref(&self) -> &dyn PaymentProvider {
+        match self {
+            Vendor::CarePortals(c) => c,
+            Vendor::CareValidate(c) => c,
+            Vendor::Decoda(c) => c,
+        }
+    }
+
+    pub async fn list_payment_methods(
+        &self,
+        r: ListPaymentMethods,
+    ) -> Result<Vec<SavedPaymentMethod>> {
+        self.as_ref()
+            .payment_methods()
+            .expect("payment methods")
+            .list_payment_methods(r)
+            .await
+    }
+
+    pub async fn add_payment_method(&self, r: AddPaymentMethod) -> Result<SavedPaymentMethod> {
+        self.as_ref()
+            .payment_methods()
+            .expect("payment methods")
+            .add_payment_method(r)
+            .await
+    }
+
+    pub async fn remove_payment_method(
+        &self,
+        r: RemovePaymentMethod,
+    ) -> Result<RemovedPaymentMethod> {
+        self.as_ref()
+            .payment_methods()
+            .expect("payment methods")
+            .remove_payment_method(r)
+            .await
+    }
+
+    pub async fn create_payment_intent(&self, r: CreatePaymentIntent) -> Result<PaymentIntent> {
+        match self {
+            Vendor::CareValidate(c) => c.create_payment_intent(r).await,
+            _ => panic!("only carevalidate creates payment intents"),
+        }
+    }
+
+    pub async fn update_payment_info(&self, r: UpdatePaymentInfo) -> Result<PaymentInfoUpdated> {
+        match self {
+            Vendor::CareValidate(c) => c.update_payment_info(r).await,
+            _ => panic!("only carevalidate updates payment info"),
+        }
+    }
+
+    pub async fn settle_charges_from_credit(&self, r: SettleChargesFromCredit) -> Result<Payment> {
+        self.as_ref()
+            .billing()
+            .expect("billing")
+            .settle_charges_from_credit(r)
+            .await
+    }
+
+    pub async fn verify_patient_balance(&self, r: VerifyPatient) -> Result<PatientBalance> {
+        self.as_ref()
+            .billing()
+            .expect("billing")
+            .verify_patient_balance(r)
+            .await
+    }
+}
+
+/// A request for any operation the workspace tests exercise.
+#[derive(Debug)]
+pub enum Request {
+    List(ListPaymentMethods),
+    Add(AddPaymentMethod),
+    Remove(RemovePaymentMethod),
+    Intent(CreatePaymentIntent),
+    Update(UpdatePaymentInfo),
+    Verify(VerifyPatient),
+    Settle(SettleChargesFromCredit),
+}
+
+fn unsupported(v: &Vendor, op: Operation) -> Error {
+    Error::unsupported(v.as_ref().name(), op)
+}
+
+/// Sends `request` through the vendor's capability trait or inherent method, discarding
+/// the success value.
+pub async fn call(v: &Vendor, request: Request) -> Result<()> {
+    let p = v.as_ref();
+    match request {
+        Request::List(r) => match p.payment_methods() {
+            Some(m) => m.list_payment_methods(r).await.map(drop),
+            None => Err(unsupported(v, Operation::ListPaymentMethods)),
+        },
+        Request::Add(r) => match p.payment_methods() {
+            Some(m) => m.add_payment_method(r).await.map(drop),
+            None => Err(unsupported(v, Operation::AddPaymentMethod)),
+        },
+        Request::Remove(r) => match p.payment_methods() {
+            Some(m) => m.remove_payment_method(r).await.map(drop),
+            None => Err(unsupported(v, Operation::RemovePaymentMethod)),
+        },
+        Request::Intent(r) => match v {
+            Vendor::CareValidate(c) => c.create_payment_intent(r).await.map(drop),
+            _ => Err(unsupported(v, Operation::CreatePaymentIntent)),
+        },
+        Request::Update(r) => match v {
+            Vendor::CareValidate(c) => c.update_payment_info(r).await.map(drop),
+            _ => Err(unsupported(v, Operation::UpdatePaymentInfo)),
+        },
+        Request::Verify(r) => match p.billing() {
+            Some(b) => b.verify_patient_balance(r).await.map(drop),
+            None => Err(unsupported(v, Operation::VerifyPatientBalance)),
+        },
+        Request::Settle(r) => match p.billing() {
+            Some(b) => b.settle_charges_from_credit(r).await.map(drop),
+            None => Err(unsupported(v, Operation::SettleChargesFromCredit)),
+        },
+    }
+}
+
+pub fn provider(vendor: &str, base_url: &str, config: HttpConfig) -> Vendor {
     match vendor {
-        "careportals" => Box::new(
+        "careportals" => Vendor::CarePortals(
             CarePortalsBuilder::new()
                 .with_token(credentials::CAREPORTALS_TOKEN)
                 .with_origin(credentials::CAREPORTALS_ORIGIN)
@@ -36,7 +166,7 @@ pub fn provider(vendor: &str, base_url: &str, config: HttpConfig) -> Box<dyn Pay
                 .build()
                 .expect("careportals"),
         ),
-        "carevalidate" => Box::new(
+        "carevalidate" => Vendor::CareValidate(
             CareValidateBuilder::new()
                 .with_api_key(credentials::CAREVALIDATE_API_KEY)
                 .with_base_url(base_url)
@@ -44,7 +174,7 @@ pub fn provider(vendor: &str, base_url: &str, config: HttpConfig) -> Box<dyn Pay
                 .build()
                 .expect("carevalidate"),
         ),
-        "decoda" => Box::new(
+        "decoda" => Vendor::Decoda(
             DecodaBuilder::new()
                 .with_api_key(credentials::DECODA_API_KEY)
                 .with_tenant(credentials::DECODA_TENANT)
@@ -67,6 +197,24 @@ pub const SUPPORTED: &[(&str, Operation)] = &[
     ("decoda", Operation::VerifyPatientBalance),
     ("decoda", Operation::SettleChargesFromCredit),
 ];
+
+/// The retry safety each vendor declares for these operations.
+pub fn safety(op: Operation) -> RetrySafety {
+    match op {
+        Operation::ListPaymentMethods
+        | Operation::RemovePaymentMethod
+        | Operation::VerifyPatientBalance => RetrySafety::Idempotent,
+        _ => RetrySafety::NotIdempotent,
+    }
+}
+
+/// The operations that move money (their uncertain failures are `OutcomeUnknown`).
+pub fn moves_money(op: Operation) -> bool {
+    matches!(
+        op,
+        Operation::CreatePaymentIntent | Operation::SettleChargesFromCredit
+    )
+}
 
 /// The route (method, path pattern) an operation calls.
 pub fn route(op: Operation) -> (&'static str, &'static str) {
@@ -103,8 +251,7 @@ pub fn decoda_patient() -> VerifyPatient {
 
 /// A valid request for `op`, prepared against the sandbox's current state (for remove and
 /// settle, which need ids read first). Call before injecting faults.
-pub async fn valid_request(sandbox: &Sandbox, vendor: &str, op: Operation) -> conformance::Request {
-    use conformance::Request;
+pub async fn valid_request(sandbox: &Sandbox, vendor: &str, op: Operation) -> Request {
     let usd = |m| Money::from_minor(m, Currency::USD);
     match op {
         Operation::ListPaymentMethods => Request::List(ListPaymentMethods::new()),
@@ -123,7 +270,7 @@ pub async fn valid_request(sandbox: &Sandbox, vendor: &str, op: Operation) -> co
         }
         Operation::CreatePaymentIntent => Request::Intent(
             CreatePaymentIntent::new(usd(1999))
-                .with_payment_method_types([PaymentMethodType::Card]),
+                .with_payment_method_types([CheckoutMethodKind::Card]),
         ),
         Operation::UpdatePaymentInfo => Request::Update(UpdatePaymentInfo::new(
             "john@example.com",
@@ -147,7 +294,7 @@ pub async fn valid_request(sandbox: &Sandbox, vendor: &str, op: Operation) -> co
             let charges: Vec<Charge> = balance
                 .charges
                 .into_iter()
-                .filter(|c| c.total_outstanding.is_positive())
+                .filter(|c| c.status.is_payable() && c.total_outstanding.is_positive())
                 .collect();
             Request::Settle(SettleChargesFromCredit::new(usd(100), charges))
         }
