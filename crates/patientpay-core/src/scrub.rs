@@ -729,6 +729,14 @@ struct Group {
     table: std::collections::HashMap<u64, Vec<(Vec<u8>, bool)>>,
 }
 
+impl Group {
+    /// `false` when no needle of this group has hash `h`; `true` when one may have.
+    fn may_hold(&self, h: u64) -> bool {
+        let (word, bit) = filter_bit(h);
+        self.filter[word] & bit != 0
+    }
+}
+
 fn hash(bytes: &[u8], base: u64) -> u64 {
     bytes.iter().fold(0u64, |h, b| {
         h.wrapping_mul(base)
@@ -810,8 +818,7 @@ impl Matcher {
                         .wrapping_mul(*base)
                         .wrapping_add(inn);
                 }
-                let (w, bit) = filter_bit(h);
-                if g.filter[w] & bit == 0 {
+                if !g.may_hold(h) {
                     continue;
                 }
                 let Some(candidates) = g.table.get(&h) else {
@@ -1503,6 +1510,11 @@ mod tests {
         assert_eq!(filter_bit(65 << 52), (1, 2));
         assert_eq!(filter_bit((1 << 52) - 1), (0, 1));
         assert_eq!(filter_bit(200 << 52), (3, 1 << 8));
+        let g = &groups[0];
+        let h = hash(b"needle", base);
+        assert!(g.may_hold(h));
+        assert!(!g.may_hold(h ^ (1 << 63)));
+        assert!(!g.may_hold(h ^ (1 << 52)));
         // The random base is odd (invertible modulo 2^64) and not 1 (anagrams would collide).
         for _ in 0..8 {
             let Matcher::Ready { base, .. } = Matcher::build(&[n("needle", false)]) else {
