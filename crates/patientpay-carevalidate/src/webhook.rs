@@ -13,7 +13,7 @@
 //! **Envelope.** `event` is kept verbatim in [`WebhookEvent::vendor_type`] and mapped to a
 //! [`WebhookEventKind`] for the payment and order events. `payload` is the event's data:
 //! `payload.payment` with an id, amount (a JSON number of dollars) and status becomes a
-//! [`Payment`](patientpay_core::Payment); everything else stays raw in [`WebhookData::Other`],
+//! [`Payment`]; everything else stays raw in [`WebhookData::Other`],
 //! with typed, PHI-redacting views in [`CareValidatePayload`] for what the docs show
 //! (`ADD_PAYMENT_INFO_USING_LINK`'s activity and payment info, the case of
 //! `PAYMENT_COMPLETED`, `ORDER_TRACKING_ADDED`'s `order`). Top-level objects beside `payload`
