@@ -121,6 +121,13 @@ pub enum Command {
     /// Refund and reconcile payments (Decoda).
     #[command(subcommand)]
     Payments(PaymentsCommand),
+    /// Payments on a CareValidate case.
+    #[command(subcommand)]
+    Cases(CasesCommand),
+    /// Log a CarePortals patient in: prints the patient id and when the session expires.
+    /// The password comes from CAREPORTALS_PASSWORD or, with --password-stdin, from the
+    /// first line of stdin (never from a flag).
+    Login(LoginArgs),
     /// Run the sandbox (all three vendors on one loopback port) in the foreground.
     Sandbox(SandboxArgs),
     /// Walk a patient checkout through every vendor against the embedded sandbox.
@@ -184,6 +191,70 @@ pub enum PaymentIntentsCommand {
 pub enum PaymentInfoCommand {
     /// Update a user's saved payment setup and shipping address.
     Update(PaymentInfoArgs),
+    /// Finish a saved-card setup (`checkout start --setup`) and link the card and shipping
+    /// address to the user's cases; the newer form of `update`, without an NMI token.
+    Complete(CompleteSetupArgs),
+}
+
+/// Arguments of `payment-info complete`.
+#[derive(Debug, Args)]
+pub struct CompleteSetupArgs {
+    /// The Stripe SetupIntent id (seti_…) the browser confirmed.
+    #[arg(long)]
+    pub stripe_setup_id: String,
+    /// Street address.
+    #[arg(long)]
+    pub line1: String,
+    /// Apartment, suite…
+    #[arg(long)]
+    pub line2: Option<String>,
+    /// City.
+    #[arg(long)]
+    pub city: String,
+    /// State code (e.g. DC).
+    #[arg(long)]
+    pub state: String,
+    /// Postal code.
+    #[arg(long)]
+    pub postal_code: String,
+    /// Two-letter country code.
+    #[arg(long)]
+    pub country: String,
+}
+
+/// `cases …`
+#[derive(Debug, Subcommand)]
+pub enum CasesCommand {
+    /// Create a payment on a case. Moves money; safe to repeat with the same
+    /// --idempotency-key (the vendor answers with the first payment).
+    Pay {
+        /// The CareValidate case id.
+        #[arg(long)]
+        case_id: String,
+        /// Amount in USD, major units, e.g. 49.00.
+        #[arg(long, value_name = "DECIMAL", allow_hyphen_values = true)]
+        amount: String,
+        /// What the payment is for.
+        #[arg(long)]
+        description: String,
+        /// The idempotency key (default: a fresh one, printed in the answer).
+        #[arg(long, value_name = "KEY")]
+        idempotency_key: Option<String>,
+    },
+}
+
+/// Arguments of `login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The patient's username (usually their e-mail).
+    #[arg(long)]
+    pub username: String,
+    /// Read the password from the first line of stdin instead of CAREPORTALS_PASSWORD.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Also print the patient's JWT (a secret: it acts as the patient).
+    #[arg(long)]
+    pub show_token: bool,
 }
 
 /// Arguments of `payment-info update`.

@@ -13,10 +13,13 @@ use patientpay::{
 };
 use serde_json::{Value, json};
 
+use patientpay::carevalidate::{CompletePaymentSetup, CreateCasePayment};
+use patientpay::secrecy::{ExposeSecret, SecretString};
+
 use crate::cli::{
-    ChargesCommand, CheckoutCommand, Cli, Command, PatientsCommand, PaymentInfoCommand,
-    PaymentIntentsCommand, PaymentMethodsCommand, PaymentsCommand, ProviderName, ReconcileCommand,
-    RefundReasonName,
+    CasesCommand, ChargesCommand, CheckoutCommand, Cli, Command, LoginArgs, PatientsCommand,
+    PaymentInfoCommand, PaymentIntentsCommand, PaymentMethodsCommand, PaymentsCommand,
+    ProviderName, ReconcileCommand, RefundReasonName,
 };
 use crate::providers::{self, Client, Needs};
 
@@ -41,11 +44,33 @@ impl From<Error> for Failure {
         };
         let message = if e.is_outcome_unknown() {
             format!("{e}; {}", e.next_step())
+        } else if let Some(example) = credential_example(&e) {
+            format!("{e}; e.g. {example}")
         } else {
             e.to_string()
         };
         Failure { message, code }
     }
+}
+
+/// One example line for a missing or bad credential setting (issue: the CLI names the
+/// variable to set and shows how).
+fn credential_example(e: &Error) -> Option<&'static str> {
+    let Error::Config { setting, .. } = e else {
+        return None;
+    };
+    Some(match setting.as_ref() {
+        "CAREPORTALS_TOKEN" => {
+            "`export CAREPORTALS_TOKEN=<the patient's JWT>` (or get one: `patientpay login --username U --show-token`)"
+        }
+        "CAREPORTALS_ORIGIN" | "CAREPORTALS_ORGANIZATION" => {
+            "`export CAREPORTALS_ORGANIZATION=your_org` or `export CAREPORTALS_ORIGIN=https://your-portal.portals.care`"
+        }
+        "CAREVALIDATE_API_KEY" => "`export CAREVALIDATE_API_KEY=<your organization's cv-api-key>`",
+        "DECODA_API_KEY" => "`export DECODA_API_KEY=<your API key>`",
+        "DECODA_TENANT" => "`export DECODA_TENANT=<your tenant id>`",
+        _ => return None,
+    })
 }
 
 pub fn usage(message: impl Into<String>) -> Failure {
@@ -69,6 +94,13 @@ enum Call {
     Remove(RemovePaymentMethod),
     Intent(CreatePaymentIntent),
     Update(Box<UpdatePaymentInfo>),
+    Complete(Box<CompletePaymentSetup>),
+    CasePay(Box<CreateCasePayment>),
+    Login {
+        username: String,
+        password: SecretString,
+        show_token: bool,
+    },
     Checkout(StartCheckout),
     Verify(VerifyPatient),
     Settle(SettleChargesFromCredit),
@@ -81,12 +113,34 @@ enum Call {
 impl Call {
     fn needs(&self) -> Needs {
         const CAREVALIDATE: &[ProviderName] = &[ProviderName::Carevalidate];
+        const CAREPORTALS: &[ProviderName] = &[ProviderName::Careportals];
+        const DECODA: &[ProviderName] = &[ProviderName::Decoda];
         match self {
+            Call::Complete(_) => Needs::Only("payment setup completion", CAREVALIDATE),
+            Call::CasePay(_) => Needs::Only("case payments", CAREVALIDATE),
+            Call::Login { .. } => Needs::Only("patient login", CAREPORTALS),
             Call::List(_) | Call::Add(_) | Call::Remove(_) => {
                 Needs::Capability(Capability::PaymentMethods)
             }
             Call::Intent(_) => Needs::Only("payment intents", CAREVALIDATE),
             Call::Update(_) => Needs::Only("payment-info updates", CAREVALIDATE),
+            // The flags say which kind of session is wanted, and each kind has one vendor.
+            Call::Checkout(StartCheckout {
+                purpose: CheckoutPurpose::Pay { .. },
+                ..
+            }) => Needs::Only("checkout start --amount", CAREVALIDATE),
+            Call::Checkout(StartCheckout {
+                purpose: CheckoutPurpose::SaveForLater { .. },
+                ..
+            }) => Needs::Only("checkout start --setup", CAREVALIDATE),
+            Call::Checkout(StartCheckout {
+                purpose: CheckoutPurpose::PayCharges { .. },
+                ..
+            }) => Needs::Only("checkout start --charges", DECODA),
+            Call::Checkout(StartCheckout {
+                purpose: CheckoutPurpose::PayOutstanding { .. },
+                ..
+            }) => Needs::Only("checkout start --phone", DECODA),
             Call::Checkout(_) => Needs::Capability(Capability::Checkout),
             Call::Verify(_)
             | Call::Settle(_)
@@ -198,6 +252,28 @@ fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
             req.validate().map_err(flag_for_field)?;
             Call::Update(Box::new(req))
         }
+        Command::PaymentInfo(PaymentInfoCommand::Complete(a)) => {
+            let mut address = Address::new(&a.line1, &a.city, &a.state, &a.postal_code, &a.country);
+            address.line2 = a.line2.clone().filter(|l| !l.is_empty());
+            let req = CompletePaymentSetup::new(&a.stripe_setup_id, address);
+            req.validate().map_err(flag_for_field)?;
+            Call::Complete(Box::new(req))
+        }
+        Command::Cases(CasesCommand::Pay {
+            case_id,
+            amount,
+            description,
+            idempotency_key,
+        }) => {
+            let amount = Money::parse_positive("--amount", amount, Currency::USD)?;
+            let mut req = CreateCasePayment::new(case_id, amount, description);
+            if let Some(k) = idempotency_key {
+                req = req.with_idempotency_key(k.clone());
+            }
+            req.validate().map_err(flag_for_field)?;
+            Call::CasePay(Box::new(req))
+        }
+        Command::Login(args) => login_call(args)?,
         Command::Checkout(CheckoutCommand::Start {
             amount,
             currency,
@@ -366,6 +442,45 @@ fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
     }))
 }
 
+/// `login`: the password from `--password-stdin` (first line of stdin) or
+/// `CAREPORTALS_PASSWORD`; never from a flag, so it stays out of shell history and `ps`.
+fn login_call(args: &LoginArgs) -> Result<Call, Failure> {
+    let username = args.username.trim();
+    if username.is_empty() {
+        return Err(usage("invalid input for `--username`: must not be empty"));
+    }
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map_err(|e| {
+            usage(format!(
+                "invalid input for `--password-stdin`: cannot read stdin: {e}"
+            ))
+        })?;
+        let password = line.trim_end_matches(['\n', '\r']).to_owned();
+        if password.is_empty() {
+            return Err(usage(
+                "invalid input for `--password-stdin`: stdin held no password (pass it as the first line)",
+            ));
+        }
+        password
+    } else {
+        match std::env::var(patientpay::careportals::ENV_PASSWORD) {
+            Ok(p) if !p.is_empty() => p,
+            _ => {
+                return Err(usage(
+                    "no password: set CAREPORTALS_PASSWORD or pass --password-stdin, e.g. \
+                     `printf '%s\\n' \"$PW\" | patientpay login --username U --password-stdin`",
+                ));
+            }
+        }
+    };
+    Ok(Call::Login {
+        username: username.to_owned(),
+        password: SecretString::from(password),
+        show_token: args.show_token,
+    })
+}
+
 /// Names the flag the user typed instead of the SDK's field.
 fn flag_for_field(e: Error) -> Error {
     match e {
@@ -412,10 +527,18 @@ pub async fn run(cli: Cli) -> Result<Option<Value>, Failure> {
         return Ok(None);
     };
     let name = providers::pick(cli.provider, call.needs()).map_err(usage)?;
-    if let (ProviderName::Decoda, Call::List(ListPaymentMethods { patient: None, .. }))
-    | (ProviderName::Decoda, Call::Remove(RemovePaymentMethod { patient: None, .. })) =
-        (name, &call)
-    {
+    let decoda_without_patient = match &call {
+        Call::List(ListPaymentMethods { patient, .. }) => patient.is_none(),
+        Call::Add(r) => r.patient.is_none(),
+        Call::Remove(RemovePaymentMethod { patient, .. }) => patient.is_none(),
+        Call::Checkout(StartCheckout {
+            purpose: CheckoutPurpose::PayCharges { .. },
+            patient,
+            ..
+        }) => patient.is_none(),
+        _ => false,
+    };
+    if name == ProviderName::Decoda && decoda_without_patient {
         return Err(usage(
             "invalid input for `--patient-id`: decoda needs the patient: pass --patient-id P",
         ));
@@ -466,6 +589,56 @@ async fn execute(client: &Client, call: Call) -> Result<Value, Failure> {
                 return Err(unsupported());
             };
             to_json(&cv.update_payment_info(*r).await?)?
+        }
+        Call::Complete(r) => {
+            let Client::CareValidate(cv) = client else {
+                return Err(unsupported());
+            };
+            let done = cv.complete_payment_setup(*r).await?;
+            json!({ "completed": true, "vendor_data": to_json(&done.vendor_data)? })
+        }
+        Call::CasePay(r) => {
+            let Client::CareValidate(cv) = client else {
+                return Err(unsupported());
+            };
+            let p = cv.create_case_payment(*r).await?;
+            let mut out = json!({
+                "payment_id": p.payment_id,
+                "amount": p.amount,
+                "idempotency_key": p.idempotency_key,
+            });
+            if let Some(s) = &p.status {
+                out["status"] = to_json(s)?;
+            }
+            if let Some(t) = p.created_at {
+                out["created_at"] = to_json(&t)?;
+            }
+            if let Some(m) = &p.message {
+                out["message"] = json!(m);
+            }
+            out
+        }
+        Call::Login {
+            username,
+            password,
+            show_token,
+        } => {
+            let Client::CarePortals(cp) = client else {
+                return Err(unsupported());
+            };
+            let session = cp.login(username, password).await?;
+            let mut out = json!({});
+            if let Some(id) = &session.patient_id {
+                out["patient_id"] = json!(id);
+            }
+            if let Some(t) = session.expires_at {
+                out["expires_at"] = rfc3339(t)?;
+            }
+            if show_token {
+                // Asked for explicitly: the token acts as the patient. Never logged.
+                out["token"] = json!(session.token().expose_secret());
+            }
+            out
         }
         Call::Checkout(r) => {
             let c = provider.checkout().ok_or_else(unsupported)?;
@@ -535,6 +708,15 @@ fn session_json(session: &CheckoutSession) -> Value {
         _ => {}
     }
     out
+}
+
+fn rfc3339(t: patientpay::time::OffsetDateTime) -> Result<Value, Failure> {
+    t.format(&patientpay::time::format_description::well_known::Rfc3339)
+        .map(Value::String)
+        .map_err(|e| Failure {
+            message: format!("cannot format the expiry: {e}"),
+            code: 1,
+        })
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(
