@@ -338,3 +338,91 @@ fn listen_needs_a_sandbox_url_and_a_vendor() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+#[test]
+fn listen_registers_with_decodas_create_route_and_forwards_a_settle() {
+    use patientpay::decoda::DecodaBuilder;
+    use patientpay::{Money, PatientBilling, SettleChargesFromCredit, VerifyPatient, parse_date};
+    use patientpay_sandbox::credentials;
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let seed = patientpay_sandbox::Seed::default();
+    let sandbox = rt
+        .block_on(patientpay_sandbox::Sandbox::start_with(seed.clone()))
+        .unwrap();
+    let base = sandbox.base_url().to_string();
+    let (target, received) = forward_target();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_patientpay"))
+        .args([
+            "--provider",
+            "decoda",
+            "--base-url",
+            &base,
+            "webhooks",
+            "listen",
+            "--forward-to",
+            &target,
+            "--max-events",
+            "1",
+        ])
+        .env("DECODA_API_KEY", credentials::DECODA_API_KEY)
+        .env("DECODA_TENANT", credentials::DECODA_TENANT)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut ready = String::new();
+    stderr.read_line(&mut ready).unwrap();
+    assert!(ready.starts_with("ready:"), "{ready}");
+
+    let decoda = DecodaBuilder::new()
+        .with_api_key(credentials::DECODA_API_KEY)
+        .with_tenant(credentials::DECODA_TENANT)
+        .with_base_url(sandbox.base_url())
+        .build()
+        .unwrap();
+    let p = seed
+        .decoda
+        .patients
+        .iter()
+        .find(|p| !p.credits.is_empty())
+        .unwrap();
+    let payment = rt.block_on(async {
+        let balance = decoda
+            .verify_patient_balance(VerifyPatient::new(
+                &p.id,
+                &p.last_name,
+                &p.phone,
+                parse_date("dob", &p.date_of_birth).unwrap(),
+            ))
+            .await
+            .unwrap();
+        let credit = balance.patient.credit_balance.unwrap();
+        let amount = Money::from_minor(
+            credit
+                .minor_units()
+                .min(balance.total_outstanding.minor_units()),
+            credit.currency(),
+        );
+        decoda
+            .settle_charges_from_credit(SettleChargesFromCredit::new(amount, balance.charges))
+            .await
+            .unwrap()
+    });
+    let (head, body) = received.recv_timeout(Duration::from_secs(20)).unwrap();
+    let event: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(event["type"], "PAYMENT_CREATED");
+    assert_eq!(event["data"]["id"], payment.id.as_str());
+    assert!(
+        head.to_ascii_lowercase().contains("decoda-signature: "),
+        "{head}"
+    );
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("decoda PAYMENT_CREATED (payment_created) id=evt_"),
+        "{stdout}"
+    );
+}
