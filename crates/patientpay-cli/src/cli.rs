@@ -400,6 +400,9 @@ pub enum ReconcileCommand {
         /// The payin configuration id of the attempt (in the error when known).
         #[arg(long)]
         payin_config_id: Option<String>,
+        /// The `--amount` the call used, if any (default: what the charges owe).
+        #[arg(long, value_name = "DECIMAL", allow_hyphen_values = true)]
+        amount: Option<String>,
         /// When the call was made (RFC 3339).
         #[arg(long, value_name = "RFC3339")]
         since: Option<String>,
@@ -421,6 +424,9 @@ pub enum ReconcileCommand {
         /// The reason.
         #[arg(long, value_enum)]
         reason: RefundReasonName,
+        /// When the call was made (RFC 3339); refunds before are not evidence.
+        #[arg(long, value_name = "RFC3339")]
+        since: Option<String>,
     },
 }
 

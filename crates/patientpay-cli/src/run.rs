@@ -402,12 +402,20 @@ fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
                     payment_method_id,
                     charges,
                     payin_config_id,
+                    amount,
                     since: s,
                 } => {
                     let charges = read_charges(charges)?;
                     let who = first_patient(&charges)?;
-                    let request =
+                    let amount = amount
+                        .as_deref()
+                        .map(|a| charges_money(&charges, "--amount", a))
+                        .transpose()?;
+                    let mut request =
                         PayWithSavedMethod::new(who.clone(), payment_method_id.clone(), charges);
+                    if let Some(a) = amount {
+                        request = request.with_amount(a);
+                    }
                     let mut r = Reconcile::new(
                         who,
                         MoneyCall::PayWithSavedMethod {
@@ -424,9 +432,10 @@ fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
                     provider_id,
                     amount,
                     reason: rr,
+                    since: s,
                 } => {
                     let amount = Money::parse_positive("--amount", amount, Currency::USD)?;
-                    Reconcile::new(
+                    let mut r = Reconcile::new(
                         PatientRef::id(patient_id.clone()),
                         MoneyCall::Refund(RefundPayment::new(
                             payment_id,
@@ -434,7 +443,9 @@ fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
                             amount,
                             reason(*rr),
                         )),
-                    )
+                    );
+                    r.attempted_at = since(s)?;
+                    r
                 }
             };
             Call::Reconcile(Box::new(reconcile))
@@ -611,7 +622,7 @@ async fn execute(client: &Client, call: Call) -> Result<Value, Failure> {
                 out["status"] = to_json(s)?;
             }
             if let Some(t) = p.created_at {
-                out["created_at"] = to_json(&t)?;
+                out["created_at"] = rfc3339(t)?;
             }
             if let Some(m) = &p.message {
                 out["message"] = json!(m);
@@ -714,7 +725,7 @@ fn rfc3339(t: patientpay::time::OffsetDateTime) -> Result<Value, Failure> {
     t.format(&patientpay::time::format_description::well_known::Rfc3339)
         .map(Value::String)
         .map_err(|e| Failure {
-            message: format!("cannot format the expiry: {e}"),
+            message: format!("cannot format a time as RFC 3339: {e}"),
             code: 1,
         })
 }
