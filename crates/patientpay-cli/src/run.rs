@@ -45,7 +45,17 @@ impl From<Error> for Failure {
         let message = if e.is_outcome_unknown() {
             format!("{e}; {}", e.next_step())
         } else if let Some(example) = credential_example(&e) {
-            format!("{e}; e.g. {example}")
+            match &e {
+                // The SDK's sentence names its builder methods; the CLI user has the variable.
+                Error::Config { setting, reason }
+                    if setting == "CAREPORTALS_TOKEN" && reason.contains("acts for no patient") =>
+                {
+                    format!(
+                        "configuration error in CAREPORTALS_TOKEN: is not set (CarePortals calls act for the patient whose JWT it is); e.g. {example}"
+                    )
+                }
+                _ => format!("{e}; e.g. {example}"),
+            }
         } else {
             e.to_string()
         };
