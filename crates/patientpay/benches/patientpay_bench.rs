@@ -5,7 +5,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -15,9 +15,14 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use patientpay::careportals::CarePortalsBuilder;
-use patientpay::http::HttpClient;
-use patientpay::{ListPaymentMethods, PaymentProvider};
+use patientpay::pipeline::{HttpClient, HttpConfig, VendorResponse};
+use patientpay::{ListPaymentMethods, PaymentMethods};
+use patientpay_sandbox::credentials::{CAREPORTALS_ORIGIN, CAREPORTALS_TOKEN};
 use serde::Deserialize;
+
+/// `Bearer <the sandbox-signed CarePortals JWT>`, built once: the raw side sends it as a
+/// hand-written client would keep it, and the sandbox accepts only sandbox-signed tokens.
+static BEARER: LazyLock<String> = LazyLock::new(|| format!("Bearer {CAREPORTALS_TOKEN}"));
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -140,9 +145,9 @@ struct HandMethod {
 async fn raw_call(client: &reqwest::Client, url: &str) -> usize {
     let resp = client
         .get(url)
-        .header("authorization", "Bearer bench-jwt")
+        .header("authorization", BEARER.as_str())
         .header("accept", "application/json")
-        .header("origin", "https://demo.portals.care")
+        .header("origin", CAREPORTALS_ORIGIN)
         .send()
         .await
         .expect("raw send");
@@ -151,7 +156,7 @@ async fn raw_call(client: &reqwest::Client, url: &str) -> usize {
     methods.len()
 }
 
-async fn sdk_call(provider: &dyn PaymentProvider) -> usize {
+async fn sdk_call(provider: &dyn PaymentMethods) -> usize {
     provider
         .list_payment_methods(ListPaymentMethods::new())
         .await
@@ -170,14 +175,12 @@ async fn sdk_vs_raw(
     let base = format!("http://{addr}");
     let url = format!("{base}/users/payment-methods");
     let raw = reqwest::Client::new();
-    let provider: Arc<dyn PaymentProvider> = Arc::new(
+    let provider: Arc<dyn PaymentMethods> = Arc::new(
         CarePortalsBuilder::new()
-            .with_token("bench-jwt")
-            .with_origin("https://demo.portals.care")
+            .with_token(CAREPORTALS_TOKEN)
+            .with_origin(CAREPORTALS_ORIGIN)
             .with_base_url(&base)
-            .with_http_client(
-                HttpClient::new(patientpay::http::HttpConfig::default()).expect("http client"),
-            )
+            .with_http_client(HttpClient::new(HttpConfig::default()).expect("http client"))
             .build()
             .expect("provider"),
     );
@@ -301,13 +304,13 @@ fn large_verify_body(charges: usize) -> Vec<u8> {
 /// The SDK's own path from bytes to the typed model: `VendorResponse::json` (content-type
 /// check, then `decode_json`: one UTF-8 check and a `&str` parse), on a response whose body
 /// is already in memory, as it is after `HttpClient::execute`.
-fn typed_parse(resp: &patientpay::http::VendorResponse) {
+fn typed_parse(resp: &VendorResponse) {
     let v: patientpay::decoda::wire::PaymentLinkDetails = resp.json().expect("typed parse");
     std::hint::black_box(v);
 }
 
-fn verify_response(b: &[u8]) -> patientpay::http::VendorResponse {
-    patientpay::http::VendorResponse::from_parts(
+fn verify_response(b: &[u8]) -> VendorResponse {
+    VendorResponse::from_parts(
         "decoda",
         patientpay::Operation::VerifyPatientBalance,
         200,
@@ -380,11 +383,9 @@ async fn throughput(
             let mut lat = Vec::new();
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let mut req = client
-                    .get(&url)
-                    .header("origin", "https://demo.portals.care");
+                let mut req = client.get(&url).header("origin", CAREPORTALS_ORIGIN);
                 if token {
-                    req = req.header("authorization", "Bearer bench-jwt");
+                    req = req.header("authorization", BEARER.as_str());
                 }
                 let resp = req.send().await.expect("send");
                 assert!(resp.status().is_success(), "status {}", resp.status());
@@ -412,15 +413,12 @@ async fn profile_one_side(side: &str) {
             let base = format!("http://{addr}");
             let url = format!("{base}/users/payment-methods");
             let raw = reqwest::Client::new();
-            let provider: Arc<dyn PaymentProvider> = Arc::new(
+            let provider: Arc<dyn PaymentMethods> = Arc::new(
                 CarePortalsBuilder::new()
-                    .with_token("bench-jwt")
-                    .with_origin("https://demo.portals.care")
+                    .with_token(CAREPORTALS_TOKEN)
+                    .with_origin(CAREPORTALS_ORIGIN)
                     .with_base_url(&base)
-                    .with_http_client(
-                        HttpClient::new(patientpay::http::HttpConfig::default())
-                            .expect("http client"),
-                    )
+                    .with_http_client(HttpClient::new(HttpConfig::default()).expect("http client"))
                     .build()
                     .expect("provider"),
             );
@@ -470,12 +468,10 @@ async fn breakdown() {
         let url = format!("{base}/users/payment-methods");
         let raw = reqwest::Client::new();
         let cp = CarePortalsBuilder::new()
-            .with_token("bench-jwt")
-            .with_origin("https://demo.portals.care")
+            .with_token(CAREPORTALS_TOKEN)
+            .with_origin(CAREPORTALS_ORIGIN)
             .with_base_url(&base)
-            .with_http_client(
-                HttpClient::new(patientpay::http::HttpConfig::default()).expect("http client"),
-            )
+            .with_http_client(HttpClient::new(HttpConfig::default()).expect("http client"))
             .build()
             .expect("provider");
         for _ in 0..100 {
@@ -503,8 +499,8 @@ async fn breakdown() {
         ));
     }
     let cp = CarePortalsBuilder::new()
-        .with_token("bench-jwt")
-        .with_origin("https://demo.portals.care")
+        .with_token(CAREPORTALS_TOKEN)
+        .with_origin(CAREPORTALS_ORIGIN)
         .with_base_url("http://127.0.0.1:9")
         .build()
         .expect("provider");
@@ -520,7 +516,7 @@ async fn breakdown() {
         "building the request alone (hot loop): {:.2} µs",
         t.elapsed().as_secs_f64() / n as f64 * 1e6
     ));
-    let resp = patientpay::http::VendorResponse::from_parts(
+    let resp = VendorResponse::from_parts(
         "careportals",
         patientpay::Operation::ListPaymentMethods,
         200,
@@ -599,7 +595,7 @@ fn main() {
         let sandbox_url = format!("{}/users/payment-methods", sandbox.base_url());
         let sample = reqwest::Client::new()
             .get(&sandbox_url)
-            .header("authorization", "Bearer bench-jwt")
+            .header("authorization", BEARER.as_str())
             .send()
             .await
             .expect("sample")
