@@ -7,8 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Talk to patient-payment vendors, run the local sandbox, or watch the demo.
 ///
 /// Credentials come only from the environment: CAREPORTALS_TOKEN and CAREPORTALS_ORIGIN
-/// (CAREPORTALS_ORGANIZATION optional); CAREVALIDATE_API_KEY; DECODA_API_KEY and
-/// DECODA_TENANT. Success prints one JSON document on stdout (absent fields are omitted).
+/// (CAREPORTALS_ORGANIZATION optional; CAREPORTALS_PASSWORD for `login`, or
+/// --password-stdin); CAREVALIDATE_API_KEY; DECODA_API_KEY and DECODA_TENANT. Success prints one JSON document on stdout (absent fields are omitted).
 ///
 /// Exit codes: 0 success; 1 the call definitely failed (a vendor refusal, a decline, a
 /// transport error before anything was sent); 2 bad usage, input or configuration (nothing

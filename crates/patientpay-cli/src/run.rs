@@ -162,8 +162,15 @@ impl Call {
     }
 }
 
-fn patient(id: &Option<String>) -> Option<PatientRef> {
-    id.as_ref().map(|id| PatientRef::id(id.clone()))
+/// `--patient-id`, checked as an id the vendor can hold (named by its flag).
+fn patient(id: &Option<String>) -> Result<Option<PatientRef>, Failure> {
+    match id {
+        Some(id) => {
+            patientpay::domain::check_id("--patient-id", id)?;
+            Ok(Some(PatientRef::id(id.clone())))
+        }
+        None => Ok(None),
+    }
 }
 
 fn reason(r: RefundReasonName) -> RefundReason {
@@ -206,7 +213,7 @@ fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
         Command::Demo | Command::Sandbox(_) | Command::Webhooks(_) => return Ok(None),
         Command::PaymentMethods(PaymentMethodsCommand::List { patient_id }) => {
             let mut req = ListPaymentMethods::new();
-            req.patient = patient(patient_id);
+            req.patient = patient(patient_id)?;
             Call::List(req)
         }
         Command::PaymentMethods(PaymentMethodsCommand::Add {
@@ -226,7 +233,7 @@ fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
                     ));
                 }
             };
-            if let Some(p) = patient(patient_id) {
+            if let Some(p) = patient(patient_id)? {
                 req = req.for_patient(p);
             }
             req.validate()
@@ -235,10 +242,10 @@ fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
         }
         Command::PaymentMethods(PaymentMethodsCommand::Remove { id, patient_id }) => {
             let mut req = RemovePaymentMethod::new(id.clone());
-            if let Some(p) = patient(patient_id) {
+            if let Some(p) = patient(patient_id)? {
                 req = req.for_patient(p);
             }
-            req.validate()?;
+            req.validate().map_err(flag_for_field)?;
             Call::Remove(req)
         }
         Command::PaymentIntents(PaymentIntentsCommand::Create {
@@ -322,7 +329,7 @@ fn parse(cli: &Cli) -> Result<Option<Call>, Failure> {
                 }
             };
             let mut req = StartCheckout::new(purpose);
-            req.patient = patient(patient_id);
+            req.patient = patient(patient_id)?;
             Call::Checkout(req)
         }
         Command::Patients(PatientsCommand::Verify {
@@ -512,7 +519,9 @@ fn flag_for_field(e: Error) -> Error {
                 "stripe_setup_id" => "--stripe-setup-id".to_owned(),
                 "payment_method_id" => "--payment-method-id".to_owned(),
                 "credit_ids" => "--credit-id".to_owned(),
-                "patient_id" => "--patient-id".to_owned(),
+                "patient_id" | "patient" => "--patient-id".to_owned(),
+                // `payment-methods remove ID`: the positional argument.
+                "id" => "ID".to_owned(),
                 "last_name" => "--last-name".to_owned(),
                 f if f.starts_with("shipping_address.") => {
                     format!("--{}", f["shipping_address.".len()..].replace('_', "-"))
@@ -579,21 +588,21 @@ async fn execute(client: &Client, call: Call) -> Result<Value, Failure> {
     Ok(match call {
         Call::List(r) => {
             let m = provider.payment_methods().ok_or_else(unsupported)?;
-            to_json(&m.list_payment_methods(r).await?)?
+            to_json(&m.list_payment_methods(r).await.map_err(flag_for_field)?)?
         }
         Call::Add(r) => {
             let m = provider.payment_methods().ok_or_else(unsupported)?;
-            to_json(&m.add_payment_method(r).await?)?
+            to_json(&m.add_payment_method(r).await.map_err(flag_for_field)?)?
         }
         Call::Remove(r) => {
             let m = provider.payment_methods().ok_or_else(unsupported)?;
-            to_json(&m.remove_payment_method(r).await?)?
+            to_json(&m.remove_payment_method(r).await.map_err(flag_for_field)?)?
         }
         Call::Intent(r) => {
             let Client::CareValidate(cv) = client else {
                 return Err(unsupported());
             };
-            let intent = cv.create_payment_intent(r).await?;
+            let intent = cv.create_payment_intent(r).await.map_err(flag_for_field)?;
             // Handing the client secret to a browser is the point of this call, so it is
             // printed; it is never logged.
             let mut out = json!({
@@ -609,20 +618,23 @@ async fn execute(client: &Client, call: Call) -> Result<Value, Failure> {
             let Client::CareValidate(cv) = client else {
                 return Err(unsupported());
             };
-            to_json(&cv.update_payment_info(*r).await?)?
+            to_json(&cv.update_payment_info(*r).await.map_err(flag_for_field)?)?
         }
         Call::Complete(r) => {
             let Client::CareValidate(cv) = client else {
                 return Err(unsupported());
             };
-            let done = cv.complete_payment_setup(*r).await?;
+            let done = cv
+                .complete_payment_setup(*r)
+                .await
+                .map_err(flag_for_field)?;
             json!({ "completed": true, "vendor_data": to_json(&done.vendor_data)? })
         }
         Call::CasePay(r) => {
             let Client::CareValidate(cv) = client else {
                 return Err(unsupported());
             };
-            let p = cv.create_case_payment(*r).await?;
+            let p = cv.create_case_payment(*r).await.map_err(flag_for_field)?;
             let mut out = json!({
                 "payment_id": p.payment_id,
                 "amount": p.amount,
@@ -647,7 +659,7 @@ async fn execute(client: &Client, call: Call) -> Result<Value, Failure> {
             let Client::CarePortals(cp) = client else {
                 return Err(unsupported());
             };
-            let session = cp.login(username, password).await?;
+            let session = cp.login(username, password).await.map_err(flag_for_field)?;
             let mut out = json!({});
             if let Some(id) = &session.patient_id {
                 out["patient_id"] = json!(id);
@@ -663,14 +675,44 @@ async fn execute(client: &Client, call: Call) -> Result<Value, Failure> {
         }
         Call::Checkout(r) => {
             let c = provider.checkout().ok_or_else(unsupported)?;
-            session_json(&c.start_checkout(r).await?)
+            session_json(&c.start_checkout(r).await.map_err(flag_for_field)?)
         }
-        Call::Verify(r) => to_json(&billing(provider)?.verify_patient_balance(r).await?)?,
-        Call::Settle(r) => to_json(&billing(provider)?.settle_charges_from_credit(r).await?)?,
-        Call::Pay(r) => to_json(&billing(provider)?.pay_with_saved_method(r).await?)?,
-        Call::Refund(r) => to_json(&billing(provider)?.refund_payment(r).await?)?,
-        Call::Credit(r) => to_json(&billing(provider)?.credit_balance(r).await?)?,
-        Call::Reconcile(r) => to_json(&billing(provider)?.reconcile(*r).await?)?,
+        Call::Verify(r) => to_json(
+            &billing(provider)?
+                .verify_patient_balance(r)
+                .await
+                .map_err(flag_for_field)?,
+        )?,
+        Call::Settle(r) => to_json(
+            &billing(provider)?
+                .settle_charges_from_credit(r)
+                .await
+                .map_err(flag_for_field)?,
+        )?,
+        Call::Pay(r) => to_json(
+            &billing(provider)?
+                .pay_with_saved_method(r)
+                .await
+                .map_err(flag_for_field)?,
+        )?,
+        Call::Refund(r) => to_json(
+            &billing(provider)?
+                .refund_payment(r)
+                .await
+                .map_err(flag_for_field)?,
+        )?,
+        Call::Credit(r) => to_json(
+            &billing(provider)?
+                .credit_balance(r)
+                .await
+                .map_err(flag_for_field)?,
+        )?,
+        Call::Reconcile(r) => to_json(
+            &billing(provider)?
+                .reconcile(*r)
+                .await
+                .map_err(flag_for_field)?,
+        )?,
     })
 }
 
@@ -800,15 +842,32 @@ async fn run_sandbox(port: u16, seed: Option<&std::path::Path>) -> Result<(), Fa
     let base = sandbox.base_url();
     let c = patientpay_sandbox::credentials::DECODA_API_KEY;
     let t = patientpay_sandbox::credentials::DECODA_TENANT;
+    let cv = patientpay_sandbox::credentials::CAREVALIDATE_API_KEY;
+    let token = patientpay_sandbox::credentials::CAREPORTALS_TOKEN;
+    let origin = patientpay_sandbox::credentials::CAREPORTALS_ORIGIN;
+    let user = patientpay_sandbox::credentials::CAREPORTALS_USERNAME;
+    let password = patientpay_sandbox::credentials::CAREPORTALS_PASSWORD;
+    let decoda = format!("DECODA_API_KEY={c} DECODA_TENANT={t} patientpay --base-url {base}");
+    let carevalidate = format!("CAREVALIDATE_API_KEY={cv} patientpay --base-url {base}");
+    let careportals = format!(
+        "CAREPORTALS_TOKEN={token} CAREPORTALS_ORIGIN={origin} patientpay --base-url {base}"
+    );
     eprintln!(
         "sandbox listening on {base} (all three vendors); try, in another shell:\n  \
-         DECODA_API_KEY={c} DECODA_TENANT={t} patientpay --base-url {base} patients verify --patient-id pat_1001 --last-name Rivera --phone +14155550101 --dob 1985-04-12\n  \
-         DECODA_API_KEY={c} DECODA_TENANT={t} patientpay --base-url {base} payment-methods list --provider decoda --patient-id pat_1001\n  \
-         CAREVALIDATE_API_KEY={} patientpay --base-url {base} checkout start --provider carevalidate --amount 19.99\n  \
-         CAREPORTALS_TOKEN=<careportals token above> CAREPORTALS_ORIGIN={} patientpay --base-url {base} payment-methods list --provider careportals\n\
-         Ctrl-C stops it.",
-        patientpay_sandbox::credentials::CAREVALIDATE_API_KEY,
-        patientpay_sandbox::credentials::CAREPORTALS_ORIGIN,
+         # patient billing (Decoda)\n  \
+         {decoda} patients verify --patient-id pat_1001 --last-name Rivera --phone +14155550101 --dob 1985-04-12\n  \
+         {decoda} patients credit --patient-id pat_1001\n  \
+         # payment methods (Decoda, CarePortals)\n  \
+         {decoda} payment-methods list --provider decoda --patient-id pat_1001\n  \
+         {careportals} payment-methods list --provider careportals\n  \
+         # checkout (CareValidate, Decoda)\n  \
+         {carevalidate} checkout start --amount 19.99\n  \
+         {decoda} checkout start --phone +14155550101\n  \
+         # CareValidate case payments\n  \
+         {carevalidate} cases pay --case-id 3c9a7f2e-1b4d-4e8a-9f6b-000000000001 --amount 49.00 --description refill\n  \
+         # CarePortals login\n  \
+         CAREPORTALS_PASSWORD={password} CAREPORTALS_ORIGIN={origin} patientpay --base-url {base} login --username {user}\n\
+         Ctrl-C stops it."
     );
     let _ = tokio::signal::ctrl_c().await;
     eprintln!("stopping the sandbox");

@@ -85,10 +85,30 @@ async fn help_and_version_exit_zero() {
         "payment-info",
         "patients",
         "charges",
+        "checkout",
+        "payments",
+        "cases",
+        "login",
         "sandbox",
         "demo",
     ] {
         assert!(help.contains(cmd), "{cmd} in help");
+    }
+    // The exit codes are documented in --help.
+    let o = run({
+        let mut c = bin();
+        c.arg("--help");
+        c
+    })
+    .await;
+    let help = String::from_utf8_lossy(&o.stdout);
+    for code in [
+        "0 success",
+        "1 the call definitely failed",
+        "2 bad usage",
+        "3 outcome unknown",
+    ] {
+        assert!(help.contains(code), "{code:?} in help:\n{help}");
     }
     let o = run({
         let mut c = bin();
@@ -329,6 +349,45 @@ async fn usage_errors_exit_two_before_any_request() {
                 "1990-01-01",
             ],
             vec!["staging"],
+        ),
+        // Ids a vendor cannot hold are refused before sending, named by what was typed.
+        (
+            vec![
+                "--provider",
+                "careportals",
+                "payment-methods",
+                "remove",
+                "../x",
+            ],
+            vec!["`ID`", "/"],
+        ),
+        (
+            vec![
+                "--provider",
+                "decoda",
+                "payment-methods",
+                "list",
+                "--patient-id",
+                "a?b",
+            ],
+            vec!["`--patient-id`"],
+        ),
+        (
+            vec!["patients", "credit", "--patient-id", "a/b"],
+            vec!["`--patient-id`"],
+        ),
+        (
+            vec![
+                "cases",
+                "pay",
+                "--case-id",
+                "a/b",
+                "--amount",
+                "1",
+                "--description",
+                "x",
+            ],
+            vec!["`--case-id`"],
         ),
     ];
     for (args, needles) in cases {
@@ -922,5 +981,18 @@ async fn sandbox_command_serves_other_commands_and_stops_on_ctrl_c() {
         "a clean stop on Ctrl-C: {}",
         stderr(&out)
     );
-    assert!(stderr(&out).contains("stopping"), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("stopping"), "{err}");
+    // A copy-paste command for each capability and vendor-only operation.
+    for hint in [
+        "patients verify",
+        "payment-methods list --provider decoda",
+        "payment-methods list --provider careportals",
+        "checkout start --amount",
+        "checkout start --phone",
+        "cases pay",
+        "login --username",
+    ] {
+        assert!(err.contains(hint), "{hint:?} in {err}");
+    }
 }
