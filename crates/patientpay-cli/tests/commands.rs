@@ -437,7 +437,33 @@ async fn unknown_outcomes_exit_three_with_the_request_id() {
         "--amount",
         "2.00",
     ];
+    let refund = [
+        "payments",
+        "refund",
+        "--payment-id",
+        "pay_1001_card",
+        "--provider-id",
+        "prov_7",
+        "--amount",
+        "1.00",
+        "--reason",
+        "other",
+    ];
     let cases: Vec<(&str, Fault, &[&str], &str, bool)> = vec![
+        (
+            "refund 500",
+            Fault::on("POST", "/billing/payment/refund").status(500),
+            &refund,
+            "/billing/payment/refund",
+            true,
+        ),
+        (
+            "charge-card malformed 200",
+            Fault::on("POST", CHARGE_CARD).kind(FaultKind::Malformed),
+            &pay,
+            "/billing/payment-terminal/charge-card/pm_1001_visa",
+            true,
+        ),
         (
             "settle 500",
             Fault::on("POST", SETTLE).status(500),

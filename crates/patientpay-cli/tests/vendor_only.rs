@@ -296,3 +296,35 @@ async fn login_prints_the_patient_and_expiry_and_the_token_only_when_asked() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(sandbox.requests().len(), before);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn organization_header_goes_on_every_careportals_command() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let base = sandbox.base_url();
+    let list = ["--provider", "careportals", "payment-methods", "list"];
+    // --organization, then CAREPORTALS_ORGANIZATION (without an origin: the organization
+    // alone identifies the portal).
+    let mut c = cmd(&base, &list);
+    c.args(["--organization", credentials::CAREPORTALS_ORGANIZATION]);
+    assert!(ok_json(&run(c).await).is_array());
+    let mut c = cmd(&base, &list);
+    c.env_remove("CAREPORTALS_ORIGIN").env(
+        "CAREPORTALS_ORGANIZATION",
+        credentials::CAREPORTALS_ORGANIZATION,
+    );
+    assert!(ok_json(&run(c).await).is_array());
+    let mut c = cmd(&base, &list);
+    c.env_remove("CAREPORTALS_ORIGIN");
+    c.args(["--organization", "not an org"]);
+    assert_eq!(run(c).await.status.code(), Some(2));
+    let seen: Vec<_> = sandbox
+        .requests()
+        .iter()
+        .map(|r| r.header("organization").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![Some(credentials::CAREPORTALS_ORGANIZATION.to_owned()); 2],
+        "both calls carry the header; the bad one sent nothing"
+    );
+}
