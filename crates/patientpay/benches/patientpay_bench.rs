@@ -1,8 +1,12 @@
 //! `cargo xtask bench`: patientpay against what a user would write by hand and against the
 //! raw limit. Each pair is measured interleaved in one run (A, B, B, A, ...), many
-//! iterations, and compared by median. Ends with one `ratio NAME VALUE` line per figure,
-//! VALUE = patientpay's time ÷ the baseline's time. See docs/performance.md.
+//! iterations, and compared by median (the p10–p90 spread of the per-round ratios printed
+//! next to it). Ends with one `ratio NAME VALUE` line per figure, VALUE = patientpay's
+//! time ÷ the baseline's time (for `alloc_sdk_vs_raw`: allocations per call ÷ the
+//! baseline's). See docs/performance.md.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
@@ -36,6 +40,141 @@ fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
     }
     let idx = ((v.len() as f64 - 1.0) * p).round() as usize;
     v[idx]
+}
+
+// ---------------------------------------------------------------------------------------
+// Allocation counting: a global allocator that counts, per thread and only while a thread
+// has switched counting on, how many allocations it makes and how many bytes it asks for.
+// This is the bench binary's only `unsafe`: the library crates stay `#![forbid(unsafe_code)]`
+// (this bench is a separate crate target, so their attribute does not apply to it).
+
+/// Forwards every call unchanged to [`System`]; counts `alloc`, `alloc_zeroed` and
+/// `realloc` (one allocation each, the requested size as bytes) on threads that switched
+/// counting on with [`count_allocations`]. Frees are not counted.
+struct CountingAlloc;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCS: Cell<u64> = const { Cell::new(0) };
+    static BYTES: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Records one allocation of `bytes` if the current thread is counting. Const-initialised
+/// thread-local `Cell`s without destructors: touching them never allocates (so the
+/// allocator is not re-entered) and never panics (`try_with` is a no-op while a thread's
+/// locals are being torn down).
+fn note_allocation(bytes: usize) {
+    let _ = COUNTING.try_with(|on| {
+        if on.get() {
+            let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
+            let _ = BYTES.try_with(|b| b.set(b.get() + bytes as u64));
+        }
+    });
+}
+
+// SAFETY: each method passes its arguments unchanged to `System`, which upholds the
+// `GlobalAlloc` contract, and returns its result unchanged; the only added work is
+// `note_allocation`, which neither allocates nor unwinds.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_allocation(layout.size());
+        // SAFETY: the caller upholds `alloc`'s contract (non-zero size), passed on as is.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_allocation(layout.size());
+        // SAFETY: as for `alloc`.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from this allocator, i.e. from `System`, with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_allocation(new_size);
+        // SAFETY: `ptr` came from `System` with `layout`; the caller upholds the rest.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAlloc = CountingAlloc;
+
+/// Allocations and bytes the current thread asks for while `f` runs to completion.
+fn count_allocations<T>(f: impl FnOnce() -> T) -> (T, u64, u64) {
+    let (n0, b0) = (ALLOCS.with(Cell::get), BYTES.with(Cell::get));
+    COUNTING.with(|on| on.set(true));
+    let out = f();
+    COUNTING.with(|on| on.set(false));
+    (out, ALLOCS.with(Cell::get) - n0, BYTES.with(Cell::get) - b0)
+}
+
+/// Mean allocations and bytes per call, SDK side then raw side, over `calls` calls of each on the five-card CarePortals list. The server runs on its own thread and
+/// runtime, so its allocations are not counted; the client runs on a current-thread
+/// runtime, so everything the client does (its connection task included) is counted.
+fn alloc_per_call(calls: usize) -> [(f64, f64); 2] {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        rt.block_on(async {
+            let addr = fixed_server(careportals_list_body()).await;
+            tx.send(addr).expect("send server address");
+            std::future::pending::<()>().await
+        });
+    });
+    let addr = rx.recv().expect("server address");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    let base = format!("http://{addr}");
+    let url = format!("{base}/users/payment-methods");
+    let raw = reqwest::Client::new();
+    let provider: Arc<dyn PaymentMethods> = Arc::new(
+        CarePortalsBuilder::new()
+            .with_token(CAREPORTALS_TOKEN)
+            .with_origin(CAREPORTALS_ORIGIN)
+            .with_base_url(&base)
+            .with_http_client(HttpClient::new(HttpConfig::default()).expect("http client"))
+            .build()
+            .expect("provider"),
+    );
+    for _ in 0..50 {
+        rt.block_on(sdk_call(provider.as_ref()));
+        rt.block_on(raw_call(&raw, &url));
+    }
+    // One batch per side (not interleaved per call): work a connection task leaves for
+    // later is then counted with its own side, not with the next call of the other side.
+    [0, 1].map(|side| {
+        let ((), n, b) = count_allocations(|| {
+            rt.block_on(async {
+                for _ in 0..calls {
+                    if side == 0 {
+                        sdk_call(provider.as_ref()).await;
+                    } else {
+                        raw_call(&raw, &url).await;
+                    }
+                }
+            })
+        });
+        (n as f64 / calls as f64, b as f64 / calls as f64)
+    })
+}
+
+/// `p10–p90` of per-round ratios `a[i] / b[i]` (pairs measured back to back).
+fn spread(a: &[f64], b: &[f64]) -> String {
+    let r: Vec<f64> = a.iter().zip(b).map(|(a, b)| a / b).collect();
+    format!(
+        "p10–p90 of per-round ratios {:.3}–{:.3}",
+        percentile(r.clone(), 0.1),
+        percentile(r, 0.9)
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -553,7 +692,7 @@ fn main() {
         runtime.block_on(profile_one_side(&side));
         return;
     }
-    runtime.block_on(async {
+    let (worst, parse_ratio, sandbox_ratio) = runtime.block_on(async {
         println!("patientpay bench{} — medians of interleaved runs", if quick { " (quick)" } else { "" });
 
         // 1. SDK vs raw reqwest.
@@ -562,8 +701,9 @@ fn main() {
             let (sdk, raw, sdk_lat, raw_lat) = sdk_vs_raw(concurrency, rounds, per_task).await;
             let ratio = median(sdk.clone()) / median(raw.clone());
             let calls = (concurrency * per_task) as f64;
+            let noise = spread(&sdk, &raw);
             println!(
-                "sdk_vs_raw_reqwest concurrency={concurrency}: sdk {:.0} req/s p50 {:.0}µs p99 {:.0}µs | raw {:.0} req/s p50 {:.0}µs p99 {:.0}µs | ratio {ratio:.3}",
+                "sdk_vs_raw_reqwest concurrency={concurrency}: sdk {:.0} req/s p50 {:.0}µs p99 {:.0}µs | raw {:.0} req/s p50 {:.0}µs p99 {:.0}µs | ratio {ratio:.3} ({noise})",
                 calls / median(sdk),
                 percentile(sdk_lat.clone(), 0.5),
                 percentile(sdk_lat, 0.99),
@@ -579,11 +719,21 @@ fn main() {
         let [typed, value, plain] = typed_vs_value(&body, if quick { 20 } else { 100 });
         let parse_ratio = median(typed.clone()) / median(value.clone());
         println!(
-            "typed_parse_vs_value: body {} KB, 260 charges; typed (VendorResponse::json) {:.2} ms, Value (from_slice) {:.2} ms, typed via plain from_slice {:.2} ms (medians)",
+            "typed_parse_vs_value: body {} KB, 260 charges; typed (VendorResponse::json) {:.2} ms, Value (from_slice) {:.2} ms, typed via plain from_slice {:.2} ms (medians); ratio {parse_ratio:.3} ({})",
             body.len() / 1024,
-            median(typed) * 1e3,
+            median(typed.clone()) * 1e3,
             median(value.clone()) * 1e3,
             median(plain.clone()) * 1e3,
+            spread(&typed, &value),
+        );
+        let resp = verify_response(&body);
+        let ((), typed_n, typed_b) = count_allocations(|| typed_parse(&resp));
+        let ((), value_n, value_b) = count_allocations(|| value_parse(&body));
+        println!(
+            "alloc typed_parse_vs_value (one parse of the verify body): typed {typed_n} allocations {:.0} KB | Value {value_n} allocations {:.0} KB | ratio {:.3} (allocations)",
+            typed_b as f64 / 1024.0,
+            value_b as f64 / 1024.0,
+            typed_n as f64 / value_n as f64,
         );
         println!(
             "typed_parse_vs_value (plain from_slice, for reference): {:.3}",
@@ -622,8 +772,9 @@ fn main() {
             }
         }
         let sandbox_ratio = median(bare_rps.clone()) / median(sbx_rps.clone());
+        let noise = spread(&bare_rps, &sbx_rps);
         println!(
-            "sandbox_vs_raw_hyper: bare {:.0} req/s p50 {:.0}µs p99 {:.0}µs | sandbox {:.0} req/s p50 {:.0}µs p99 {:.0}µs (32 clients)",
+            "sandbox_vs_raw_hyper: bare {:.0} req/s p50 {:.0}µs p99 {:.0}µs | sandbox {:.0} req/s p50 {:.0}µs p99 {:.0}µs (32 clients) | ratio {sandbox_ratio:.3} ({noise})",
             median(bare_rps),
             percentile(bare_lat.clone(), 0.5),
             percentile(bare_lat, 0.99),
@@ -632,8 +783,22 @@ fn main() {
             percentile(sbx_lat, 0.99)
         );
 
-        println!("ratio sdk_vs_raw_reqwest {worst:.3}");
-        println!("ratio typed_parse_vs_value {parse_ratio:.3}");
-        println!("ratio sandbox_vs_raw_hyper {sandbox_ratio:.3}");
+        (worst, parse_ratio, sandbox_ratio)
     });
+
+    // 4. Allocations per call (outside the multi-thread runtime: it runs its own
+    // current-thread runtimes so that only the client's allocations are counted).
+    let [(sdk_n, sdk_b), (raw_n, raw_b)] = alloc_per_call(if quick { 100 } else { 500 });
+    let alloc_ratio = sdk_n / raw_n;
+    println!(
+        "alloc_sdk_vs_raw (CarePortals list, 5 cards, per call, client side): sdk {sdk_n:.1} allocations {:.1} KB | raw {raw_n:.1} allocations {:.1} KB | ratio {alloc_ratio:.3} (allocations), {:.3} (bytes)",
+        sdk_b / 1024.0,
+        raw_b / 1024.0,
+        sdk_b / raw_b,
+    );
+
+    println!("ratio sdk_vs_raw_reqwest {worst:.3}");
+    println!("ratio typed_parse_vs_value {parse_ratio:.3}");
+    println!("ratio sandbox_vs_raw_hyper {sandbox_ratio:.3}");
+    println!("ratio alloc_sdk_vs_raw {alloc_ratio:.3}");
 }
