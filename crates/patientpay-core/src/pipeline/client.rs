@@ -125,6 +125,7 @@ pub struct VendorRequest {
     body: Option<Bytes>,
     timeout: Option<Duration>,
     retry_safety: RetrySafety,
+    scrubber: Option<crate::scrub::Scrubber>,
 }
 
 impl fmt::Debug for VendorRequest {
@@ -161,6 +162,7 @@ impl VendorRequest {
             body: None,
             timeout: None,
             retry_safety,
+            scrubber: None,
         }
     }
 
@@ -239,6 +241,13 @@ impl VendorRequest {
     /// The operation.
     pub fn operation(&self) -> Operation {
         self.operation
+    }
+
+    /// The scrubber that checks what the answer's headers carry (request ids) against this
+    /// call's secrets and PHI.
+    pub fn with_scrubber(mut self, scrubber: crate::scrub::Scrubber) -> VendorRequest {
+        self.scrubber = Some(scrubber);
+        self
     }
 
     /// The retry safety.
@@ -562,6 +571,7 @@ impl HttpClient {
         };
         let mut resp =
             VendorResponse::from_parts(provider, operation, status.as_u16(), headers, body);
+        resp.set_scrubber(request.scrubber.clone());
         resp.set_truncated(truncated);
         Ok(resp)
     }

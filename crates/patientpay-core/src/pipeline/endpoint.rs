@@ -360,6 +360,7 @@ impl Api {
         let scrub = Scrub {
             scrubber: builder.build(),
         };
+        let request = request.with_scrubber(scrub.scrubber.clone());
         let meta_slot = call.options.and_then(|o| o.meta.clone());
         let result = self.inner.http.execute(request).await;
         let resp = match result {

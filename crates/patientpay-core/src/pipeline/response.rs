@@ -23,6 +23,7 @@ pub struct VendorResponse {
     body: Bytes,
     attempts: u32,
     truncated: bool,
+    scrubber: Option<crate::scrub::Scrubber>,
 }
 
 impl fmt::Debug for VendorResponse {
@@ -54,7 +55,14 @@ impl VendorResponse {
             body: body.into(),
             attempts: 1,
             truncated: false,
+            scrubber: None,
         }
+    }
+
+    /// Checks request ids (and anything else read from this answer's headers) against the
+    /// secrets and PHI `scrubber` knows: an id holding one of them is dropped.
+    pub(crate) fn set_scrubber(&mut self, scrubber: Option<crate::scrub::Scrubber>) {
+        self.scrubber = scrubber;
     }
 
     pub(crate) fn set_attempts(&mut self, attempts: u32) {
@@ -135,8 +143,11 @@ impl VendorResponse {
         .iter()
         .find_map(|h| self.headers.get(*h))
         .and_then(|v| v.to_str().ok())
-        .and_then(sanitize_id_header)
-        .map(str::to_owned)
+        .and_then(|raw| match &self.scrubber {
+            // A hostile vendor can echo a secret as its "request id".
+            Some(s) => s.scrub_request_id(raw.trim()),
+            None => sanitize_id_header(raw).map(str::to_owned),
+        })
     }
 
     /// The `Retry-After` header as a duration (seconds or an HTTP date).
