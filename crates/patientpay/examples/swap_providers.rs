@@ -12,7 +12,7 @@ use patientpay::decoda::DecodaBuilder;
 use patientpay::{
     AddPaymentMethod, Capability, Checkout, Currency, Error, ListPaymentMethods, Money,
     PatientBilling, PatientRef, PaymentMethods, PaymentProvider, Processor, RemovePaymentMethod,
-    Result, StartCheckout, VendorData, VerifyPatient, Webhooks, WebhookSecret, parse_date,
+    Result, StartCheckout, VendorData, VerifyPatient, WebhookSecret, Webhooks, parse_date,
 };
 use patientpay_sandbox::{Sandbox, credentials};
 

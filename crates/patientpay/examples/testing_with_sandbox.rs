@@ -54,9 +54,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let err = start_checkout(&provider, "19.99")
         .await
         .expect_err("the fault applies");
-    assert!(matches!(err, Error::OutcomeUnknown { status: Some(503), .. }));
+    assert!(matches!(
+        err,
+        Error::OutcomeUnknown {
+            status: Some(503),
+            ..
+        }
+    ));
     assert_eq!(sandbox.count("POST", "/api/v1/payments/intent"), 1);
-    println!("503 reported as: {err} (sent once; next: {})", err.next_step());
+    println!(
+        "503 reported as: {err} (sent once; next: {})",
+        err.next_step()
+    );
 
     // 3. A 429 with Retry-After is retried for you.
     sandbox.reset();
