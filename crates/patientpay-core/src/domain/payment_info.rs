@@ -34,7 +34,7 @@ impl UpdatePaymentInfo {
     /// shipping address ([`Address::validate`]).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] naming `email`, `stripe_setup_id`, `nmi_payment_token` or a
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming `email`, `stripe_setup_id`, `nmi_payment_token` or a
     /// `shipping_address.*` field.
     pub fn validate(&self) -> Result<()> {
         validate_email("email", &self.email)?;

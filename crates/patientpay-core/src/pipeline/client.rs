@@ -350,7 +350,7 @@ impl HttpClient {
     }
 
     /// Sends `request`, retrying as its retry safety allows (see
-    /// [`decide`](crate::pipeline::decide)), and reads the body up to the size cap (the
+    /// [`decide`]), and reads the body up to the size cap (the
     /// error-body cap for non-2xx answers). Returns the answer whatever its HTTP status.
     /// The call's total timeout covers every attempt, the wait for a connection slot and
     /// the backoff.

@@ -48,7 +48,7 @@ pub enum RetrySafety {
 /// Retry policy: exponential backoff with full jitter, honouring `Retry-After`.
 ///
 /// Which failures are retried depends on the request's [`RetrySafety`]; see
-/// [`HttpClient::execute`].
+/// [`HttpClient::execute`](crate::pipeline::HttpClient::execute).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -59,7 +59,7 @@ pub struct RetryPolicy {
     /// Upper bound of one backoff. Default 5 s.
     pub max_backoff: Duration,
     /// The longest `Retry-After` the client will wait; a longer one ends the retries and
-    /// returns [`Error::RateLimited`] carrying it. Default 30 s.
+    /// returns [`Error::RateLimited`](crate::Error::RateLimited) carrying it. Default 30 s.
     pub max_retry_after: Duration,
     /// Randomise each backoff between half and all of it. Default `true`.
     pub jitter: bool,

@@ -791,7 +791,7 @@ pub struct Webhook {
     pub is_archived: bool,
 }
 
-/// The event types the sandbox emits (subscribed to by [`State::register_webhook`]).
+/// The event types the sandbox emits (subscribed to by `State::register_webhook`).
 pub const EMITTED_EVENTS: &[&str] = &["PAYMENT_CREATED", "REFUND_CREATED", "PATIENT_UPDATED"];
 
 impl State {
