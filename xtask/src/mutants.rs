@@ -121,7 +121,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
 ///
 /// # Errors
 /// As [`run`].
-#[allow(dead_code, reason = "called by `ci()`; remove this line when it is")]
 pub fn run_changed() -> Result<(), String> {
     if let Some(why) = skip_reason() {
         eprintln!("mutants: skipped: {why}");
@@ -132,7 +131,6 @@ pub fn run_changed() -> Result<(), String> {
 
 /// Why `cargo xtask ci` must skip the mutants step (cargo-mutants is not installed), or
 /// `None` when it can run.
-#[allow(dead_code, reason = "called by `ci()`; remove this line when it is")]
 pub fn skip_reason() -> Option<String> {
     (!has_cargo_subcommand("mutants"))
         .then(|| format!("cargo-mutants is not installed; install it with: {INSTALL}"))
