@@ -542,8 +542,9 @@ async fn throughput(
     (lats.len() as f64 / started.elapsed().as_secs_f64(), lats)
 }
 
-/// `PATIENTPAY_BENCH_PROFILE=sdk|raw|typed|value` runs one side alone for a few seconds,
-/// for `perf record` (see docs/performance.md); no figures are printed.
+/// `PATIENTPAY_BENCH_PROFILE=sdk|raw|typed|value|sandbox|bare` runs one side alone for a
+/// few seconds, for `perf record` (see docs/performance.md), and prints only how much it
+/// did.
 async fn profile_one_side(side: &str) {
     let deadline = Instant::now() + Duration::from_secs(5);
     match side {
@@ -586,6 +587,29 @@ async fn profile_one_side(side: &str) {
                 }
             }
             println!("{side}: {calls} parses");
+        }
+        "sandbox" | "bare" => {
+            // 32 clients for 5 s against the sandbox, or against a bare hyper server
+            // answering the sandbox's bytes, for `perf record` of one side.
+            let sandbox = patientpay_sandbox::Sandbox::start().await.expect("sandbox");
+            let mut url = format!("{}/users/payment-methods", sandbox.base_url());
+            if side == "bare" {
+                let sample = reqwest::Client::new()
+                    .get(&url)
+                    .header("authorization", BEARER.as_str())
+                    .send()
+                    .await
+                    .expect("sample")
+                    .bytes()
+                    .await
+                    .expect("sample body");
+                url = format!(
+                    "http://{}/users/payment-methods",
+                    fixed_server(sample).await
+                );
+            }
+            let (rps, _) = throughput(&url, side == "sandbox", 32, Duration::from_secs(5)).await;
+            println!("{side}: {rps:.0} req/s");
         }
         "breakdown" => breakdown().await,
         other => panic!("PATIENTPAY_BENCH_PROFILE: unknown side {other:?}"),
