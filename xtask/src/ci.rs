@@ -237,10 +237,13 @@ pub fn ci() -> Result<(), String> {
     let msrv = rust_version();
     report.check(&format!("msrv {msrv}"), || msrv_check(&msrv));
 
-    report.check("mutants (changed lines)", || match crate::mutants::skip_reason() {
-        Some(why) => Outcome::Skip(why),
-        None => from_result(crate::mutants::run_changed()),
-    });
+    report.check(
+        "mutants (changed lines)",
+        || match crate::mutants::skip_reason() {
+            Some(why) => Outcome::Skip(why),
+            None => from_result(crate::mutants::run_changed()),
+        },
+    );
 
     eprintln!("\nxtask ci took {:.0}s", started.elapsed().as_secs_f64());
     report.finish("xtask ci")
