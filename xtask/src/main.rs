@@ -8,13 +8,15 @@
 //! - `quickstart`: the README's and the crate docs' Rust blocks, built (and run) in a crate
 //!   outside the workspace (see `quickstart.rs`; `--keep` keeps that crate).
 //! - `snapshots`: runs the insta snapshot tests and lists pending `.snap.new` files.
-//! - `bench`: the benchmarks (see docs/performance.md).
+//! - `bench`: the build-cost figures and the benchmarks (see `bench.rs`,
+//!   docs/performance.md).
 //! - `mutants`: mutation testing of core's safety files (see `mutants.rs`, docs/contributing.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod bench;
 mod ci;
 mod mutants;
 mod quickstart;
@@ -25,7 +27,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("quickstart") => quickstart::quickstart(),
         Some("snapshots") => snapshots(),
-        Some("bench") => bench(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("mutants") => mutants::run(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <ci|quickstart|snapshots|bench|mutants>");
@@ -196,96 +198,4 @@ fn snapshots() -> Result<(), String> {
         }
     );
     result
-}
-
-fn bench(args: &[String]) -> Result<(), String> {
-    build_times()?;
-    let mut cmd = cargo();
-    cmd.args([
-        "bench",
-        "-p",
-        "patientpay",
-        "--bench",
-        "patientpay_bench",
-        "--",
-    ])
-    .args(args);
-    run("bench", cmd)
-}
-
-/// Compile cost for a user who enables one vendor vs all of them: the third-party
-/// dependencies are built once (not timed; shared with `cargo bench`), then the patientpay
-/// crates are cleaned and rebuilt for each feature set and timed. Also counts the crates
-/// each feature set compiles.
-fn build_times() -> Result<(), String> {
-    let mut warm = cargo();
-    warm.args([
-        "build",
-        "--release",
-        "-p",
-        "patientpay",
-        "--features",
-        "full",
-    ]);
-    run("bench: warm dependency build (not timed)", warm)?;
-    let ours = [
-        "patientpay",
-        "patientpay-core",
-        "patientpay-careportals",
-        "patientpay-carevalidate",
-        "patientpay-decoda",
-    ];
-    let mut lines = Vec::new();
-    for features in ["decoda", "full"] {
-        let mut clean = cargo();
-        clean.args(["clean", "--release"]);
-        for c in ours {
-            clean.args(["-p", c]);
-        }
-        clean.stderr(std::process::Stdio::null());
-        run(
-            &format!("bench: clean patientpay crates ({features})"),
-            clean,
-        )?;
-        let mut build = cargo();
-        build.args([
-            "build",
-            "--release",
-            "-p",
-            "patientpay",
-            "--no-default-features",
-            "--features",
-            features,
-        ]);
-        let started = Instant::now();
-        run(&format!("bench: build --features {features}"), build)?;
-        let secs = started.elapsed().as_secs_f64();
-        let tree = cargo()
-            .args([
-                "tree",
-                "-p",
-                "patientpay",
-                "--no-default-features",
-                "--features",
-                features,
-                "-e",
-                "normal",
-                "--prefix",
-                "none",
-                "--no-dedupe",
-            ])
-            .output()
-            .map_err(|e| format!("cargo tree: {e}"))?;
-        let mut crates: Vec<String> = String::from_utf8_lossy(&tree.stdout)
-            .lines()
-            .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
-            .collect();
-        crates.sort();
-        crates.dedup();
-        lines.push(format!("build_seconds --features {features}: {secs:.1}s for the patientpay crates; {} crates in the dependency tree", crates.len()));
-    }
-    for l in lines {
-        println!("{l}");
-    }
-    Ok(())
 }
