@@ -30,7 +30,22 @@ struct SafetyFile {
     tests: &'static [&'static str],
 }
 
-/// The safety core of patientpay-core: the files whose mutants must be caught.
+/// The unit tests of the scrubber (private helpers: views, needles, the matcher).
+const SCRUB_TESTS: &[&str] = &[
+    "crates/patientpay-core/tests/scrub.rs",
+    "crates/patientpay-core/src/scrub/tests.rs",
+];
+
+/// The webhook rule tests.
+const WEBHOOK_TESTS: &[&str] = &[
+    "crates/patientpay-core/tests/webhook.rs",
+    "crates/patientpay-core/tests/mutants_webhook.rs",
+];
+
+/// The safety core of patientpay-core: the files whose mutants must be caught, each with
+/// the test files that state its rules. A mutant counts as caught only when those tests
+/// (and core's unit tests, `--lib`) catch it: the module that owns a rule proves it, and
+/// each mutant builds two test binaries instead of every one of core's.
 const SAFETY_CORE: &[SafetyFile] = &[
     SafetyFile {
         source: "crates/patientpay-core/src/money.rs",
@@ -41,12 +56,48 @@ const SAFETY_CORE: &[SafetyFile] = &[
         tests: &["crates/patientpay-core/tests/mutants_redact.rs"],
     },
     SafetyFile {
-        source: "crates/patientpay-core/src/scrub.rs",
-        tests: &["crates/patientpay-core/tests/mutants_scrub.rs"],
+        source: "crates/patientpay-core/src/scrub/mod.rs",
+        tests: SCRUB_TESTS,
     },
     SafetyFile {
-        source: "crates/patientpay-core/src/webhook.rs",
-        tests: &["crates/patientpay-core/tests/mutants_webhook.rs"],
+        source: "crates/patientpay-core/src/scrub/needles.rs",
+        tests: SCRUB_TESTS,
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/scrub/views.rs",
+        tests: SCRUB_TESTS,
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/scrub/matcher.rs",
+        tests: SCRUB_TESTS,
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/scrub/generic.rs",
+        tests: SCRUB_TESTS,
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/scrub/describe.rs",
+        tests: SCRUB_TESTS,
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/webhook/signature.rs",
+        tests: WEBHOOK_TESTS,
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/webhook/mod.rs",
+        tests: WEBHOOK_TESTS,
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/webhook/error.rs",
+        tests: WEBHOOK_TESTS,
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/webhook/dedupe.rs",
+        tests: WEBHOOK_TESTS,
+    },
+    SafetyFile {
+        source: "crates/patientpay-core/src/webhook/event.rs",
+        tests: WEBHOOK_TESTS,
     },
     SafetyFile {
         source: "crates/patientpay-core/src/pipeline/retry.rs",
@@ -163,6 +214,33 @@ fn split_changed(files: &[String], touched: &[String]) -> (Vec<String>, Vec<Stri
         }
     }
     (sources, tests_only)
+}
+
+/// The cargo test-target arguments for mutating `files`: `--lib` (core's unit tests) and
+/// `--test=<name>` for each integration test file listed with them that `exists`. Passed
+/// to every cargo invocation of cargo-mutants, so each mutant builds and runs only these
+/// (doc tests are examples, not proofs, and are never run).
+fn test_targets(files: &[String], exists: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut targets = vec!["--lib".to_owned()];
+    for f in files {
+        let tests = SAFETY_CORE
+            .iter()
+            .find(|s| s.source == f)
+            .map_or(&[][..], |s| s.tests);
+        for t in tests {
+            let Some(name) = t
+                .strip_prefix("crates/patientpay-core/tests/")
+                .and_then(|n| n.strip_suffix(".rs"))
+            else {
+                continue; // a unit-test file under src/: part of `--lib`
+            };
+            let arg = format!("--test={name}");
+            if exists(t) && !targets.contains(&arg) {
+                targets.push(arg);
+            }
+        }
+    }
+    targets
 }
 
 fn git_output(args: &[&str]) -> Option<(bool, String)> {
@@ -313,6 +391,9 @@ fn mutate(requested: &[String], in_diff: Option<&Path>) -> Result<(), String> {
         .env("CARGO_PROFILE_TEST_DEBUG", "0");
     for f in &files {
         cmd.args(["--file", f]);
+    }
+    for target in test_targets(&files, |t| root.join(t).is_file()) {
+        cmd.arg(format!("--cargo-arg={target}"));
     }
     if let Some(diff) = in_diff {
         cmd.arg("--in-diff").arg(diff);
@@ -805,6 +886,43 @@ mod tests {
             r#""\q""#,
         ] {
             assert!(json::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn each_file_runs_the_unit_tests_and_its_own_rule_tests() {
+        let files = [
+            "crates/patientpay-core/src/money.rs".to_owned(),
+            "crates/patientpay-core/src/scrub/views.rs".to_owned(),
+            "crates/patientpay-core/src/scrub/matcher.rs".to_owned(),
+            "crates/patientpay-core/src/webhook/signature.rs".to_owned(),
+        ];
+        let all = test_targets(&files, |_| true);
+        assert_eq!(
+            all,
+            [
+                "--lib",
+                "--test=money_rules",
+                "--test=scrub",
+                "--test=webhook",
+                "--test=mutants_webhook"
+            ]
+        );
+        let existing = test_targets(&files[3..], |t| !t.ends_with("mutants_webhook.rs"));
+        assert_eq!(existing, ["--lib", "--test=webhook"]);
+        assert_eq!(
+            test_targets(&["crates/patientpay-core/src/nope.rs".to_owned()], |_| true),
+            ["--lib"]
+        );
+    }
+
+    #[test]
+    fn every_safety_file_and_rule_test_exists() {
+        for f in SAFETY_CORE {
+            assert!(root().join(f.source).is_file(), "{}", f.source);
+            for t in f.tests {
+                assert!(root().join(t).is_file(), "{t}");
+            }
         }
     }
 

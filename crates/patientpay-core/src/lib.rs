@@ -25,6 +25,7 @@ pub mod domain;
 pub mod error;
 pub mod money;
 mod open_enum;
+mod outcome;
 pub mod pipeline;
 pub mod provider;
 pub mod redact;
