@@ -369,7 +369,15 @@ impl PaymentMethods for CarePortals {
         &self,
         request: ListPaymentMethods,
     ) -> Result<Vec<SavedPaymentMethod>> {
-        let methods = self.list_payment_methods_raw(request).await?;
+        // The borrowed view, not the owned model of list_payment_methods_raw: see
+        // wire::listed.
+        let target = self.target(request.patient.as_ref())?;
+        let call = target.call(Call::new().options(&request.options));
+        let answer = target
+            .api()
+            .send(&endpoints::LIST_PAYMENT_METHODS, call)
+            .await?;
+        let methods: Vec<wire::listed::ListedMethod<'_>> = answer.decode()?;
         Ok(methods.into_iter().map(map::saved_from_listed).collect())
     }
 
@@ -514,7 +522,7 @@ mod tests {
         assert_eq!(e.invalid_field(), Some("patient"));
         let object = AddPaymentMethod::from_processor_object(
             patientpay_core::Processor::Rainforest,
-            patientpay_core::VendorData(
+            patientpay_core::VendorData::from_map(
                 serde_json::json!({"id": "x"}).as_object().unwrap().clone(),
             ),
         );

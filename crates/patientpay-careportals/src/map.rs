@@ -20,6 +20,7 @@ use patientpay_core::{
 };
 
 use crate::wire;
+use crate::wire::listed::{BankView, BillingView, ListedMethod, non_empty};
 
 /// The processor behind a method with this id or token (see the module docs).
 pub(crate) fn processor_for_id(id: &str) -> Processor {
@@ -87,23 +88,21 @@ fn valid_year(y: u16) -> Option<u16> {
     (1000..=9999).contains(&y).then_some(y)
 }
 
-fn non_empty(s: &Option<String>) -> Option<String> {
-    non_empty_str(s.as_deref())
-}
-
 fn non_empty_str(s: Option<&str>) -> Option<String> {
     s.map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
 }
 
-/// The last four digits: CarePortals' top-level `last4`, else the type's own object.
-fn last4_of(pm: &wire::PaymentMethod) -> Option<String> {
+/// The last four digits: CarePortals' top-level `last4`, else the type's own object (the
+/// card, a bank account, or — for a type this crate does not model — the object Stripe
+/// nests under the type's name, read from the kept fields).
+fn last4_of(pm: &ListedMethod<'_>) -> Option<String> {
     non_empty(&pm.last4)
         .or_else(|| pm.card.as_ref().and_then(|c| non_empty(&c.last4)))
         .or_else(|| banks(pm).find_map(|b| non_empty(&b.last4)))
         .or_else(|| {
-            pm.other
+            pm.kept
                 .get(pm.kind.as_str())
                 .and_then(|o| o.get("last4"))
                 .and_then(|v| v.as_str())
@@ -113,19 +112,11 @@ fn last4_of(pm: &wire::PaymentMethod) -> Option<String> {
 
 /// The bank-debit objects present, in the order `us_bank_account`, `sepa_debit`,
 /// `bacs_debit`, `au_becs_debit`, `acss_debit`.
-fn banks(pm: &wire::PaymentMethod) -> impl Iterator<Item = &wire::BankAccountDetails> {
-    [
-        &pm.us_bank_account,
-        &pm.sepa_debit,
-        &pm.bacs_debit,
-        &pm.au_becs_debit,
-        &pm.acss_debit,
-    ]
-    .into_iter()
-    .flatten()
+fn banks<'p, 'a>(pm: &'p ListedMethod<'a>) -> impl Iterator<Item = &'p BankView<'a>> {
+    pm.banks.iter().flatten()
 }
 
-fn billing_details(b: &wire::BillingDetails) -> Option<BillingDetails> {
+fn billing_details(b: &BillingView<'_>) -> Option<BillingDetails> {
     let address = b.address.as_ref().and_then(|a| {
         let mut out = PartialAddress::default();
         out.line1 = non_empty(&a.line1);
@@ -144,15 +135,6 @@ fn billing_details(b: &wire::BillingDetails) -> Option<BillingDetails> {
     (out != BillingDetails::default()).then_some(out)
 }
 
-/// Puts `value` under `key` when present.
-fn keep<T: serde::Serialize>(data: &mut VendorData, key: &str, value: &Option<T>) {
-    if let Some(v) = value
-        && let Ok(json) = serde_json::to_value(v)
-    {
-        data.0.insert(key.to_owned(), json);
-    }
-}
-
 /// A listed method in the unified form.
 ///
 /// Typed: id, kind, brand, last4, expiry, processor, fingerprint (the card's, else the
@@ -160,12 +142,12 @@ fn keep<T: serde::Serialize>(data: &mut VendorData, key: &str, value: &Option<T>
 /// [`vendor_data`](SavedPaymentMethod::vendor_data) keeps every other top-level field as
 /// sent — `object`, `allow_redisplay`, `livemode`, `metadata`, the type's own object
 /// (`card` with its checks, country and networks, `us_bank_account`, `link`...),
-/// `radar_options` and anything Stripe adds later. Billing details are not repeated there.
-pub(crate) fn saved_from_listed(pm: wire::PaymentMethod) -> SavedPaymentMethod {
+/// `radar_options` and anything Stripe adds later — as JSON text, parsed only when read.
+/// Billing details are not repeated there.
+pub(crate) fn saved_from_listed(pm: ListedMethod<'_>) -> SavedPaymentMethod {
     let id = non_empty(&pm.id);
-    let stripe_object = pm.object.as_deref() == Some("payment_method");
     let processor = match id.as_deref() {
-        _ if stripe_object => Processor::Stripe,
+        _ if pm.stripe_object => Processor::Stripe,
         Some(id) => processor_for_id(id),
         None => Processor::Nmi,
     };
@@ -175,9 +157,9 @@ pub(crate) fn saved_from_listed(pm: wire::PaymentMethod) -> SavedPaymentMethod {
     let card = pm.card.as_ref();
     out.brand = card
         .and_then(|c| c.brand.as_ref())
-        .map(|b| CardBrand::from_wire(b.as_str()));
+        .map(|b| CardBrand::from_wire(&b.0));
     let card_exp = card.and_then(|c| Some((valid_month(c.exp_month?)?, valid_year(c.exp_year?)?)));
-    if let Some((m, y)) = card_exp.or_else(|| pm.exp.as_deref().and_then(parse_exp)) {
+    if let Some((m, y)) = card_exp.or_else(|| pm.exp.as_ref().and_then(|e| parse_exp(&e.0))) {
         out.exp_month = Some(m);
         out.exp_year = Some(y);
     }
@@ -186,30 +168,16 @@ pub(crate) fn saved_from_listed(pm: wire::PaymentMethod) -> SavedPaymentMethod {
         .or_else(|| banks(&pm).find_map(|b| non_empty(&b.fingerprint)));
     out.funding = card
         .and_then(|c| c.funding.as_ref())
-        .map(|f| f.as_str().to_owned());
+        .map(|f| f.0.clone().into_owned());
     out.wallet = card
         .and_then(|c| c.wallet.as_ref())
-        .map(|w| w.kind.as_str().to_owned());
+        .map(|w| w.kind.0.clone().into_owned());
     out.customer = non_empty(&pm.customer);
     out.created_at = pm
         .created
         .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok());
     out.billing_details = pm.billing_details.as_ref().and_then(billing_details);
-
-    let mut data = VendorData(pm.other);
-    keep(&mut data, "object", &pm.object);
-    keep(&mut data, "allow_redisplay", &pm.allow_redisplay);
-    keep(&mut data, "card", &pm.card);
-    keep(&mut data, "us_bank_account", &pm.us_bank_account);
-    keep(&mut data, "sepa_debit", &pm.sepa_debit);
-    keep(&mut data, "bacs_debit", &pm.bacs_debit);
-    keep(&mut data, "au_becs_debit", &pm.au_becs_debit);
-    keep(&mut data, "acss_debit", &pm.acss_debit);
-    keep(&mut data, "link", &pm.link);
-    keep(&mut data, "cashapp", &pm.cashapp);
-    keep(&mut data, "livemode", &pm.livemode);
-    keep(&mut data, "metadata", &pm.metadata);
-    out.vendor_data = data;
+    out.vendor_data = pm.kept;
     out
 }
 
@@ -219,12 +187,12 @@ pub(crate) fn saved_from_added(added: wire::AddedPaymentMethod, token: &str) -> 
     let token = token.trim();
     let mut out = SavedPaymentMethod::new(kind_for(&added.kind), processor_for_id(token));
     out.id = is_attachable_stripe_id(token).then(|| token.to_owned());
-    out.last4 = non_empty(&added.last4);
+    out.last4 = non_empty_str(added.last4.as_deref());
     if let Some((m, y)) = added.exp.as_deref().and_then(parse_exp) {
         out.exp_month = Some(m);
         out.exp_year = Some(y);
     }
-    out.vendor_data = VendorData(added.other);
+    out.vendor_data = VendorData::from_map(added.other);
     out
 }
 
@@ -232,7 +200,7 @@ pub(crate) fn saved_from_added(added: wire::AddedPaymentMethod, token: &str) -> 
 mod tests {
     use super::*;
 
-    fn pm(json: &str) -> wire::PaymentMethod {
+    fn pm(json: &str) -> ListedMethod<'_> {
         serde_json::from_str(json).unwrap()
     }
 
@@ -254,7 +222,7 @@ mod tests {
             s.created_at.map(|t| t.unix_timestamp()),
             Some(1_755_915_879)
         );
-        let mut keys: Vec<&str> = s.vendor_data.0.keys().map(String::as_str).collect();
+        let mut keys: Vec<&str> = s.vendor_data.as_map().keys().map(String::as_str).collect();
         keys.sort_unstable();
         assert_eq!(
             keys,
@@ -267,9 +235,9 @@ mod tests {
                 "radar_options"
             ]
         );
-        assert_eq!(s.vendor_data.0["card"]["checks"]["cvc_check"], "pass");
+        assert_eq!(s.vendor_data["card"]["checks"]["cvc_check"], "pass");
         // Billing details are typed (PHI) and not repeated in vendor_data.
-        assert!(!s.vendor_data.0.contains_key("billing_details"));
+        assert!(!s.vendor_data.as_map().contains_key("billing_details"));
         let s = saved_from_listed(pm(
             r#"{"id":"pm_1","type":"card","card":{"wallet":{"type":"apple_pay"},"funding":"debit"}}"#,
         ));
@@ -440,7 +408,8 @@ mod tests {
                 "id": id, "type": kind, "last4": last4, "exp": exp,
                 "card": {"exp_month": month, "exp_year": year, "last4": last4},
             });
-            let method: wire::PaymentMethod = serde_json::from_value(json).unwrap();
+            let text = json.to_string();
+            let method: ListedMethod<'_> = serde_json::from_str(&text).unwrap();
             let saved = saved_from_listed(method);
             if let Some(m) = saved.exp_month {
                 proptest::prop_assert!((1..=12).contains(&m));
@@ -451,6 +420,7 @@ mod tests {
         #[test]
         fn arbitrary_bytes_never_panic_the_decoder(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
             let _ = patientpay_core::http::decode_json::<Vec<wire::PaymentMethod>>(&bytes);
+            let _ = patientpay_core::http::decode_json::<Vec<ListedMethod<'_>>>(&bytes);
             let _ = patientpay_core::http::decode_json::<wire::AddedPaymentMethod>(&bytes);
             let _ = patientpay_core::http::decode_json::<wire::RemovalResult>(&bytes);
         }

@@ -40,7 +40,7 @@ async fn list_add_remove_through_the_capability() {
         doc.created_at.map(|t| t.unix_timestamp()),
         Some(1_755_915_879)
     );
-    assert!(doc.vendor_data.0.contains_key("radar_options"));
+    assert!(doc.vendor_data.as_map().contains_key("radar_options"));
     assert_eq!(
         doc.billing_details.as_ref().and_then(|b| b.name.as_deref()),
         Some("Jane Doe")

@@ -292,7 +292,7 @@ pub(crate) fn confirmation(body: &StatusResponse, key: &str) -> CustomerPaymentC
 /// The whole answer as a map (empty when it is not a JSON object).
 pub(crate) fn raw(answer: &Answer) -> VendorData {
     match answer.response().json_lenient() {
-        Some(serde_json::Value::Object(map)) => VendorData(map),
+        Some(serde_json::Value::Object(map)) => VendorData::from_map(map),
         _ => VendorData::default(),
     }
 }

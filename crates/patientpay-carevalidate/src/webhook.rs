@@ -171,7 +171,7 @@ pub fn parse_event(body: &[u8]) -> Result<WebhookEvent, WebhookError> {
         body_fingerprint(body),
     );
     ev.created_at = created_at;
-    ev.vendor_data = VendorData(envelope);
+    ev.vendor_data = VendorData::from_map(envelope);
     Ok(ev)
 }
 
@@ -210,7 +210,7 @@ fn payment(obj: &Map<String, Value>) -> Option<Payment> {
         .get("createdAt")
         .and_then(Value::as_str)
         .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
-    p.vendor_data = VendorData(
+    p.vendor_data = VendorData::from_map(
         obj.iter()
             .filter(|(k, _)| {
                 !matches!(
@@ -246,7 +246,7 @@ impl CareValidatePayload {
         if event.provider != PROVIDER {
             return None;
         }
-        if let Some(order) = event.vendor_data.0.get("order").and_then(Value::as_object) {
+        if let Some(order) = event.vendor_data.as_map().get("order").and_then(Value::as_object) {
             return Some(CareValidatePayload::Order(Order::from_json(order)));
         }
         let payload = match &event.data {
@@ -443,7 +443,7 @@ impl Case {
             case_type: text(c, "type"),
             status: text(c, "status"),
             organization_id: text(c, "organizationId"),
-            vendor_data: VendorData(
+            vendor_data: VendorData::from_map(
                 c.iter()
                     .filter(|(k, _)| {
                         !matches!(

@@ -198,7 +198,7 @@ async fn save_for_later_then_complete_the_setup() {
         ))
         .await
         .unwrap();
-    assert_eq!(done.vendor_data.0["success"], true);
+    assert_eq!(done.vendor_data["success"], true);
     let completed = sandbox
         .with_state(|s| s.carevalidate.setup_intents[0].completed_with.clone())
         .unwrap();
@@ -306,7 +306,7 @@ async fn case_payments_are_created_once_per_key() {
         Some("Payment created successfully")
     );
     assert_eq!(
-        first.vendor_data.0["data"]["result"]["paymentId"],
+        first.vendor_data["data"]["result"]["paymentId"],
         first.payment_id.as_str()
     );
     // The same logical call again: the vendor replays the first payment.
@@ -389,7 +389,7 @@ async fn confirms_customer_payments() {
     .with_idempotency_key("confirm-1");
     let done = c.confirm_customer_payment(request.clone()).await.unwrap();
     assert_eq!(done.idempotency_key, "confirm-1");
-    assert_eq!(done.vendor_data.0["success"], true);
+    assert_eq!(done.vendor_data["success"], true);
     c.confirm_customer_payment(request).await.unwrap();
     let confirmations = sandbox.with_state(|s| s.carevalidate.confirmations.clone());
     assert_eq!(confirmations.len(), 1, "replayed, not recorded twice");

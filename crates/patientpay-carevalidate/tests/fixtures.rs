@@ -362,7 +362,7 @@ async fn unified_success_forms() {
             "created_at": paid.created_at.map(|t| t.unix_timestamp()),
             "message": paid.message,
             "idempotency_key": paid.idempotency_key,
-            "vendor_data_keys": paid.vendor_data.0.keys().collect::<Vec<_>>(),
+            "vendor_data_keys": paid.vendor_data.as_map().keys().collect::<Vec<_>>(),
             "debug": format!("{paid:?}"),
         })
     );

@@ -210,7 +210,7 @@ fn payment_events() {
     };
     assert_eq!(case.status.as_deref(), Some("APPROVED"));
     assert_eq!(case.short_id.as_deref(), Some("CV-1042"));
-    assert!(case.vendor_data.0.contains_key("title"));
+    assert!(case.vendor_data.as_map().contains_key("title"));
     assert_no_leak(&format!("{case:?}"));
 }
 
@@ -218,7 +218,7 @@ fn payment_events() {
 fn order_and_unknown_events() {
     let ev = verified("order_tracking_added.json");
     assert_eq!(ev.kind, WebhookEventKind::OrderTrackingAdded);
-    assert!(ev.vendor_data.0.contains_key("order"));
+    assert!(ev.vendor_data.as_map().contains_key("order"));
     let Some(CareValidatePayload::Order(order)) = CareValidatePayload::of(&ev) else {
         panic!()
     };

@@ -59,7 +59,7 @@ fn sample_saved_method(vendor: &str) -> AddPaymentMethod {
                 Value::Object(map) => map,
                 _ => serde_json::Map::new(),
             };
-            AddPaymentMethod::from_processor_object(Processor::Rainforest, VendorData(map))
+            AddPaymentMethod::from_processor_object(Processor::Rainforest, VendorData::from_map(map))
         }
     }
 }

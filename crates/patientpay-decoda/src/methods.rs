@@ -79,7 +79,7 @@ impl PaymentMethods for Decoda {
         let typed = map::rainforest_object(object)?;
         let phi = map::rainforest_phi(&typed);
         let summary = self
-            .create_payment_method_raw(patient, &object.0, phi, &request.options)
+            .create_payment_method_raw(patient, object.as_map(), phi, &request.options)
             .await?;
         let mut saved = map::saved_method_from_wire(summary);
         if saved.fingerprint.is_none() {

@@ -35,7 +35,7 @@ pub fn rainforest_card(id: &str) -> VendorData {
     let serde_json::Value::Object(map) = v else {
         unreachable!()
     };
-    VendorData(map)
+    VendorData::from_map(map)
 }
 
 #[tokio::test]

@@ -245,11 +245,11 @@ async fn nothing_secret_or_personal_is_printed() {
     );
     charge
         .vendor_data
-        .0
+        .as_map_mut()
         .insert("items".into(), serde_json::json!("Maria Rivera"));
     charge
         .vendor_data
-        .0
+        .as_map_mut()
         .insert("payments".into(), serde_json::json!("Maria Rivera"));
     errors.push(
         provider

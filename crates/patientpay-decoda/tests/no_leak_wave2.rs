@@ -178,7 +178,7 @@ async fn nothing_secret_or_personal_is_printed_on_wave2_paths() {
                 "email": "maria.rivera@example.com", "phone": "+14155550101"},
             "metadata": {}, "createdAt": "x", "updatedAt": "x"
         }) {
-            object.0 = m;
+            object = VendorData::from_map(m);
         }
         errors.push(
             d.add_payment_method(

@@ -68,7 +68,7 @@ fn rainforest(id: &str) -> VendorData {
     }) else {
         unreachable!()
     };
-    VendorData(map)
+    VendorData::from_map(map)
 }
 
 #[tokio::test]
@@ -162,7 +162,7 @@ async fn saved_methods_list_add_remove() {
     assert_eq!(saved.funding.as_deref(), Some("debit"));
     assert_eq!(saved.processor_id.as_deref(), Some("mtd_new"));
     let body = sandbox.requests().last().unwrap().json.clone().unwrap();
-    assert_eq!(body, serde_json::Value::Object(rainforest("mtd_new").0));
+    assert_eq!(body, serde_json::Value::Object(rainforest("mtd_new").into_map()));
 
     // A token is refused before any request: Decoda needs the Rainforest object.
     sandbox.clear_requests();
@@ -172,7 +172,7 @@ async fn saved_methods_list_add_remove() {
         .unwrap_err();
     assert_eq!(e.invalid_field(), Some("payment_method"));
     let mut partial = rainforest("x");
-    partial.0.remove("metadata");
+    partial.remove("metadata");
     let e = d
         .add_payment_method(
             AddPaymentMethod::from_processor_object(Processor::Rainforest, partial)
@@ -455,7 +455,7 @@ async fn credit_balance_and_streams_of_pages() {
     assert_eq!(payments.len(), 2);
     let p = &payments[0].as_ref().unwrap().items[0];
     assert!(!format!("{p:?}").contains("Rivera"));
-    assert!(p.vendor_data.0.contains_key("refunds"));
+    assert!(p.vendor_data.as_map().contains_key("refunds"));
 }
 
 #[tokio::test]

@@ -36,7 +36,7 @@ fn rainforest() -> VendorData {
     }) else {
         unreachable!()
     };
-    VendorData(map)
+    VendorData::from_map(map)
 }
 
 /// The request as received, wire-exact, with the secret headers shown as redacted.

@@ -430,6 +430,7 @@ impl fmt::Debug for PaymentMethod {
     }
 }
 
+pub(crate) mod listed;
 mod messages;
 mod stripe;
 

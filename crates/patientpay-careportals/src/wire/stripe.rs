@@ -14,7 +14,7 @@ use super::{CardBrand, CheckResult, Funding, WalletType};
 /// docs show it); anything else (a bad string, `null`, another type) becomes `None` rather
 /// than failing the whole list. Visits the value in place: no `serde_json::Value` and no
 /// `String` is built for it.
-fn number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+pub(super) fn number_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
     struct V;
     impl<'de> Visitor<'de> for V {
         type Value = Option<u16>;

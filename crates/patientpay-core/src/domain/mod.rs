@@ -12,6 +12,7 @@
 mod common;
 mod patient;
 mod payment_info;
+mod vendor_data;
 
 pub use crate::capability::billing::*;
 pub use crate::capability::checkout::*;
@@ -19,6 +20,7 @@ pub use crate::capability::payment_methods::*;
 pub use common::*;
 pub use patient::*;
 pub use payment_info::*;
+pub use vendor_data::{VendorData, VendorDataBuilder};
 
 #[cfg(test)]
 mod tests;

@@ -379,27 +379,6 @@ pub fn parse_date(field: &'static str, text: &str) -> Result<Date> {
         .map_err(|_| Error::invalid_input(field, "must be a real calendar date in YYYY-MM-DD form"))
 }
 
-/// Vendor fields that the unified model does not name, kept so that an object read from a
-/// vendor can be sent back to it without losing anything. `Debug` shows only the keys
-/// (the values may hold PHI).
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct VendorData(pub serde_json::Map<String, serde_json::Value>);
-
-impl VendorData {
-    /// `true` when nothing is kept.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for VendorData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "VendorData")?;
-        f.debug_set().entries(self.0.keys()).finish()
-    }
-}
-
 /// A patient as the vendor describes them. PHI: redacted in `Debug`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

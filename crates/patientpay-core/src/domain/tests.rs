@@ -189,7 +189,7 @@ fn charge_round_trips_through_json() {
     charge.items.push(ChargeItem::new(2, usd(2500)));
     charge
         .vendor_data
-        .0
+        .as_map_mut()
         .insert("ruleSetId".into(), serde_json::json!("rs_1"));
     let json = serde_json::to_string(&charge).unwrap();
     let back: Charge = serde_json::from_str(&json).unwrap();

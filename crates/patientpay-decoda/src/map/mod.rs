@@ -205,7 +205,7 @@ pub fn charge_from_wire(mut c: wire::ChargeDetailWithItems) -> Result<Charge, St
         .map(item_from_wire)
         .collect::<Result<Vec<_>, _>>()?;
     charge.vendor_data = vendor_data(&c, CHARGE_KEYS)?;
-    charge.vendor_data.0.remove("patient");
+    charge.vendor_data.as_map_mut().remove("patient");
     Ok(charge)
 }
 
@@ -230,7 +230,7 @@ fn vendor_data<T: serde::Serialize>(value: &T, named: &[&str]) -> Result<VendorD
             !named.contains(&k.as_str()) && (!v.is_null() || NULL_MEANS_NULL.contains(&k.as_str()))
         })
         .collect();
-    Ok(VendorData(kept))
+    Ok(VendorData::from_map(kept))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ pub fn settle_to_wire(
 /// # Errors
 /// [`Error::InvalidInput`] naming `charges[index]`.
 pub fn charge_to_wire(index: usize, c: &Charge) -> Result<wire::ChargeDetailInput> {
-    let mut map = c.vendor_data.0.clone();
+    let mut map = c.vendor_data.as_map().clone();
     let opt = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()));
     map.insert("id".into(), opt(&c.id));
     map.insert("patientId".into(), Value::String(c.patient_id.clone()));
@@ -342,7 +342,7 @@ pub fn charge_to_wire(index: usize, c: &Charge) -> Result<wire::ChargeDetailInpu
         .items
         .iter()
         .map(|item| {
-            let mut m = item.vendor_data.0.clone();
+            let mut m = item.vendor_data.as_map().clone();
             m.insert("id".into(), opt(&item.id));
             m.insert("name".into(), opt(&item.name));
             m.insert("quantity".into(), Value::from(item.quantity));
@@ -405,7 +405,7 @@ pub fn payment_from_wire(p: wire::PaymentSummary) -> Result<Payment, String> {
     }) {
         payment
             .vendor_data
-            .0
+            .as_map_mut()
             .insert("updatedDate".into(), Value::String(updated));
     }
     Ok(payment)
@@ -436,7 +436,7 @@ pub fn payment_from_output(p: &wire::Payment) -> Result<Payment, String> {
         .processor_payment_id
         .clone_from(&p.stripe_payment_intent_id);
     if !p.refunds.is_empty() {
-        payment.vendor_data.0.insert(
+        payment.vendor_data.as_map_mut().insert(
             "refunds".into(),
             serde_json::to_value(&p.refunds).map_err(|e| e.to_string())?,
         );
@@ -491,7 +491,7 @@ mod tests {
         );
         assert_eq!(charge.items[0].unit_price, usd(2500));
         assert_eq!(charge.items[0].quantity, 2);
-        let keys: Vec<&str> = charge.vendor_data.0.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = charge.vendor_data.as_map().keys().map(String::as_str).collect();
         for k in [
             "ruleSetId",
             "meta",
@@ -547,7 +547,7 @@ mod tests {
         let mut charge = Charge::new("p1", ChargeState::Outstanding, usd(1), usd(1));
         charge
             .vendor_data
-            .0
+            .as_map_mut()
             .insert("payments".into(), Value::String("Jane Doe".into()));
         let e = charge_to_wire(3, &charge).unwrap_err();
         assert_eq!(e.invalid_field(), Some("charges[3]"));

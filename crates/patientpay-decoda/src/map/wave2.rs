@@ -27,7 +27,7 @@ pub const CHECKOUT_MEDIUM: wire::PaymentMedium = wire::PaymentMedium::PaymentLin
 
 fn opt_str(map: &mut VendorData, key: &str, value: &Option<String>) {
     if let Some(v) = value {
-        map.0.insert(key.to_owned(), Value::String(v.clone()));
+        map.as_map_mut().insert(key.to_owned(), Value::String(v.clone()));
     }
 }
 
@@ -80,21 +80,21 @@ pub fn saved_method_from_wire(m: wire::PaymentMethodSummary) -> SavedPaymentMeth
     opt_str(&mut extra, "bankName", &m.bank_name);
     opt_str(&mut extra, "description", &m.description);
     if let Some(n) = m.account_number_last4 {
-        extra.0.insert("accountNumberLast4".into(), Value::from(n));
+        extra.as_map_mut().insert("accountNumberLast4".into(), Value::from(n));
     }
     if let Some(n) = m.routing_number {
-        extra.0.insert("routingNumber".into(), Value::from(n));
+        extra.as_map_mut().insert("routingNumber".into(), Value::from(n));
     }
     if let Some(t) = &m.method_type {
         extra
-            .0
+            .as_map_mut()
             .insert("type".into(), Value::String(t.as_str().to_owned()));
     }
     extra
-        .0
+        .as_map_mut()
         .insert("isArchived".into(), Value::Bool(m.is_archived));
     if let Some(ids) = &m.available_merchant_ids {
-        extra.0.insert(
+        extra.as_map_mut().insert(
             "availableMerchantIds".into(),
             Value::Array(ids.iter().cloned().map(Value::String).collect()),
         );
@@ -111,7 +111,7 @@ pub fn saved_method_from_wire(m: wire::PaymentMethodSummary) -> SavedPaymentMeth
 /// [`Error::InvalidInput`] for `payment_method`, naming what is missing or mistyped
 /// (never a value).
 pub fn rainforest_object(object: &VendorData) -> Result<wire::RainforestPaymentMethod> {
-    serde_json::from_value(Value::Object(object.0.clone())).map_err(|e| {
+    serde_json::from_value(Value::Object(object.as_map().clone())).map_err(|e| {
         Error::invalid_input(
             "payment_method",
             format!(
@@ -217,7 +217,7 @@ pub fn payment_from_charge_card(
     p.medium = Some(medium.to_owned());
     p.auth_code = resp.auth_code;
     p.vendor_data
-        .0
+        .as_map_mut()
         .insert("status".into(), Value::String(resp.status));
     p
 }
@@ -289,12 +289,12 @@ pub fn credit_from_summary(c: wire::PatientCreditSummary) -> Credit {
     out.expires_at = c.expiry_date;
     out.comment = c.comment;
     out.vendor_data
-        .0
+        .as_map_mut()
         .insert("patientId".into(), Value::String(c.patient_id));
     opt_str(&mut out.vendor_data, "memberId", &c.member_id);
     if let Some(creator) = c.creator {
         out.vendor_data
-            .0
+            .as_map_mut()
             .insert("creatorId".into(), Value::String(creator.id));
     }
     out
@@ -361,12 +361,12 @@ pub fn payment_from_table(row: wire::PaymentTableItem) -> Result<Payment, String
         })
         .collect();
     p.vendor_data
-        .0
+        .as_map_mut()
         .insert("refunds".into(), Value::Array(refunds));
     p.vendor_data
-        .0
+        .as_map_mut()
         .insert("isPaymentPlan".into(), Value::Bool(row.is_payment_plan));
-    p.vendor_data.0.insert(
+    p.vendor_data.as_map_mut().insert(
         "isInsurancePayment".into(),
         Value::Bool(row.is_insurance_payment),
     );
@@ -400,7 +400,7 @@ mod tests {
         assert_eq!((s.exp_month, s.exp_year), (Some(3), Some(2028)));
         assert_eq!(s.is_default, Some(true));
         assert!(s.created_at.is_some());
-        assert_eq!(s.vendor_data.0["isArchived"], false);
+        assert_eq!(s.vendor_data["isArchived"], false);
         let ach: wire::PaymentMethodSummary = serde_json::from_value(serde_json::json!({
             "id": "pm_2", "patientId": "pat_1", "rainforestPaymentMethodId": null,
             "brand": null, "last4": null, "expMonth": null, "expYear": null,
@@ -411,7 +411,7 @@ mod tests {
         let s = saved_method_from_wire(ach);
         assert_eq!(s.kind, PaymentMethodKind::BankAccount);
         assert_eq!(s.last4.as_deref(), Some("0089"));
-        assert_eq!(s.vendor_data.0["bankName"], "Chase");
+        assert_eq!(s.vendor_data["bankName"], "Chase");
         assert_eq!(s.is_default, Some(false));
     }
 
@@ -457,7 +457,7 @@ mod tests {
     #[test]
     fn a_rainforest_object_missing_fields_is_refused_by_name() {
         let mut o = VendorData::default();
-        o.0.insert("paymentMethodId".into(), Value::String("mtd".into()));
+        o.as_map_mut().insert("paymentMethodId".into(), Value::String("mtd".into()));
         let e = rainforest_object(&o).unwrap_err();
         assert_eq!(e.invalid_field(), Some("payment_method"));
         assert!(e.to_string().contains("missing field"), "{e}");
