@@ -81,6 +81,8 @@ fn model_decimal(minor: i128, exponent: u8) -> String {
 // ---------------------------------------------------------------------------------------
 // Currency
 
+/// Kills the issue-21 survivor `replace Currency::exponent -> u8 with 0` (and every other
+/// wrong exponent): each code's exponent is ISO 4217's.
 #[test]
 fn every_currency_has_its_iso_4217_exponent() {
     for &(code, exponent) in ISO_4217 {
@@ -112,6 +114,8 @@ fn currency_constants_match_the_table() {
     }
 }
 
+/// Kills the issue-21 survivor `replace Currency::exponent -> u8 with 0`: the exponent is what
+/// turns 19.99 into 1999.
 #[test]
 fn nineteen_ninety_nine_dollars_is_1999_cents() {
     // The exponent is what turns 19.99 into 1999: with exponent 0 this would be refused,
@@ -195,18 +199,24 @@ fn currency_serializes_as_its_code_and_refuses_non_strings() {
 // ---------------------------------------------------------------------------------------
 // Sign
 
+/// Kills the issue-21 survivors `replace Money::is_positive -> bool with true` and
+/// `replace > with >= in Money::is_positive`: zero is not positive.
 #[test]
 fn is_positive_is_false_for_zero() {
     assert!(!Money::zero(Currency::USD).is_positive());
     assert!(!Money::from_minor(0, Currency::JPY).is_positive());
 }
 
+/// Kills the issue-21 survivor `replace Money::is_positive -> bool with false`: one cent is
+/// positive.
 #[test]
 fn is_positive_is_true_for_one_minor_unit() {
     assert!(Money::from_minor(1, Currency::USD).is_positive());
     assert!(Money::from_minor(i64::MAX, Currency::USD).is_positive());
 }
 
+/// Kills the issue-21 survivor `replace Money::is_positive -> bool with true` (and `>` turned
+/// into `!=` or `<`): a negative amount is not positive.
 #[test]
 fn is_positive_is_false_for_negative_amounts() {
     assert!(!Money::from_minor(-1, Currency::USD).is_positive());
@@ -241,6 +251,8 @@ proptest! {
 // ---------------------------------------------------------------------------------------
 // Ordering
 
+/// Kills the issue-21 survivor `replace <impl PartialOrd for Money>::partial_cmp ->
+/// Option<Ordering> with None`: amounts of one currency always compare.
 #[test]
 fn amounts_in_one_currency_always_compare() {
     let a = Money::from_minor(1999, Currency::USD);

@@ -28,11 +28,15 @@ fn an_email_address_is_redacted_wherever_it_stands() {
     );
 }
 
+/// Kills the issue-21 survivor `replace && with || in is_email_like` (the first `&&`): an
+/// empty local part is not an address, even with a dotted domain.
 #[test]
 fn an_at_sign_without_a_local_part_is_not_an_email() {
     assert_eq!(scrub_vendor_message("see @x.example"), "see @x.example");
 }
 
+/// Kills the issue-21 survivor `replace && with || in is_email_like` (the first `&&`, seen
+/// from the domain side): a domain without a dot is not an address.
 #[test]
 fn a_domain_without_a_dot_is_not_an_email() {
     // `local@host` is a handle, not an address that can identify a patient's mailbox.
@@ -42,6 +46,8 @@ fn a_domain_without_a_dot_is_not_an_email() {
     );
 }
 
+/// Kills the issue-21 survivor `replace && with || in is_email_like` (the second `&&`): a
+/// domain starting with a dot is not an address.
 #[test]
 fn a_domain_starting_with_a_dot_is_not_an_email() {
     assert_eq!(scrub_vendor_message("bad a@.example"), "bad a@.example");
@@ -58,12 +64,16 @@ fn words_without_an_at_sign_are_kept() {
 // ---------------------------------------------------------------------------------------
 // Phone numbers and other digit runs
 
+/// Kills the issue-21 survivor `replace >= with < in scrub_digit_runs` (the 7-digit
+/// threshold): six digits are no phone.
 #[test]
 fn six_digits_are_kept() {
     assert_eq!(scrub_vendor_message("code 123456 sent"), "code 123456 sent");
     assert_eq!(scrub_vendor_message("123456"), "123456");
 }
 
+/// Kills the issue-21 survivors `replace >= with < in scrub_digit_runs` and
+/// `replace += with -=`/`*=` in its digit count (`digits += 1`): seven digits are a phone.
 #[test]
 fn seven_digits_are_redacted() {
     assert_eq!(
@@ -110,6 +120,8 @@ fn the_space_before_a_phone_number_is_kept() {
     assert_eq!(scrub_vendor_message("x +14155552671"), "x <redacted>");
 }
 
+/// Kills the issue-21 survivor `replace + with -`/`*` in `chars.get(i + 1)` in
+/// `scrub_digit_runs`: a `+` or `(` starts a run only before a digit or `(`.
 #[test]
 fn a_plus_or_parenthesis_not_followed_by_a_digit_starts_no_run() {
     assert_eq!(scrub_vendor_message("a + b (c) +(x"), "a + b (c) +(x");
@@ -117,6 +129,8 @@ fn a_plus_or_parenthesis_not_followed_by_a_digit_starts_no_run() {
     assert_eq!(scrub_vendor_message("(("), "((");
 }
 
+/// Kills the issue-21 survivor `replace + with -`/`*` in `last_digit_end.max(i + 1)` in
+/// `scrub_digit_runs`: short runs are copied whole and counted on their own.
 #[test]
 fn digit_runs_split_by_other_characters_are_counted_separately() {
     // 3 + 4 digits around a letter are two short numbers, not a phone.
@@ -134,6 +148,8 @@ fn a_date_of_birth_is_redacted() {
     assert_eq!(scrub_vendor_message("dob 1990.01.31."), "dob <redacted>.");
 }
 
+/// Kills the issue-21 survivor `replace + with -`/`*` in `last_digit_end = j + 1` in
+/// `scrub_digit_runs`: the redaction ends at the last digit.
 #[test]
 fn trailing_punctuation_after_a_phone_number_is_kept() {
     assert_eq!(

@@ -142,6 +142,29 @@ mod tests {
         assert_eq!(store.len(), 1);
     }
 
+    /// Stale entries are dropped only once the queue holds more than twice the capacity
+    /// (so the cost of compacting is amortized over `capacity` calls), and compacting keeps
+    /// every live key in its place.
+    #[test]
+    fn compaction_waits_for_twice_the_capacity_and_keeps_live_keys() {
+        let store = InMemoryDedupe::new(3);
+        let mut longest = 0;
+        for _ in 0..20 {
+            store.first_seen("p", "same");
+            longest = longest.max(store.lock().order.len());
+        }
+        assert_eq!(longest, 6);
+        // After compactions, the live key is still the oldest and is evicted first.
+        assert!(store.first_seen("p", "b"));
+        assert!(store.first_seen("p", "c"));
+        assert!(store.first_seen("p", "d"));
+        assert_eq!(store.len(), 3);
+        assert!(!store.first_seen("p", "d"));
+        assert!(!store.first_seen("p", "c"));
+        assert!(!store.first_seen("p", "b"));
+        assert!(store.first_seen("p", "same"));
+    }
+
     #[test]
     fn forget_allows_reprocessing() {
         let store = InMemoryDedupe::new(10);
