@@ -174,6 +174,12 @@ pub fn ci() -> Result<(), String> {
         status(c)
     });
 
+    report.check("file size", || from_result(crate::structure::file_size()));
+
+    report.check("module cycles", || {
+        from_result(crate::structure::module_cycles())
+    });
+
     report.check("clippy", || {
         let mut c = cargo();
         c.args([

@@ -20,6 +20,7 @@ mod bench;
 mod ci;
 mod mutants;
 mod quickstart;
+mod structure;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
