@@ -24,7 +24,9 @@ use std::time::Instant;
 
 use crate::{cargo, has_cargo_subcommand, root};
 
-/// A file of the safety core and the test files outside it that hold its rules.
+/// A file of the safety core and the test files that hold its rules: integration tests
+/// (`crates/patientpay-core/tests/*.rs`, run as `--test=<name>`) and files under `src/`
+/// holding unit tests (run with `--lib`).
 struct SafetyFile {
     source: &'static str,
     tests: &'static [&'static str],
@@ -40,20 +42,29 @@ const SCRUB_TESTS: &[&str] = &[
 const WEBHOOK_TESTS: &[&str] = &[
     "crates/patientpay-core/tests/webhook.rs",
     "crates/patientpay-core/tests/mutants_webhook.rs",
+    "crates/patientpay-core/src/webhook/mod.rs",
+    "crates/patientpay-core/src/webhook/signature.rs",
+    "crates/patientpay-core/src/webhook/dedupe.rs",
 ];
 
 /// The safety core of patientpay-core: the files whose mutants must be caught, each with
 /// the test files that state its rules. A mutant counts as caught only when those tests
-/// (and core's unit tests, `--lib`) catch it: the module that owns a rule proves it, and
-/// each mutant builds two test binaries instead of every one of core's.
+/// catch it: the module that owns a rule proves it, and each mutant builds one to three
+/// test binaries instead of every one of core's.
 const SAFETY_CORE: &[SafetyFile] = &[
     SafetyFile {
         source: "crates/patientpay-core/src/money.rs",
-        tests: &["crates/patientpay-core/tests/money_rules.rs"],
+        tests: &[
+            "crates/patientpay-core/tests/money_rules.rs",
+            "crates/patientpay-core/src/money.rs",
+        ],
     },
     SafetyFile {
         source: "crates/patientpay-core/src/redact.rs",
-        tests: &["crates/patientpay-core/tests/mutants_redact.rs"],
+        tests: &[
+            "crates/patientpay-core/tests/mutants_redact.rs",
+            "crates/patientpay-core/src/redact.rs",
+        ],
     },
     SafetyFile {
         source: "crates/patientpay-core/src/scrub/mod.rs",
@@ -101,7 +112,10 @@ const SAFETY_CORE: &[SafetyFile] = &[
     },
     SafetyFile {
         source: "crates/patientpay-core/src/pipeline/retry.rs",
-        tests: &["crates/patientpay-core/tests/mutants_retry.rs"],
+        tests: &[
+            "crates/patientpay-core/tests/mutants_retry.rs",
+            "crates/patientpay-core/src/pipeline/retry.rs",
+        ],
     },
     SafetyFile {
         source: "crates/patientpay-core/src/outcome.rs",
@@ -216,29 +230,33 @@ fn split_changed(files: &[String], touched: &[String]) -> (Vec<String>, Vec<Stri
     (sources, tests_only)
 }
 
-/// The cargo test-target arguments for mutating `files`: `--lib` (core's unit tests) and
-/// `--test=<name>` for each integration test file listed with them that `exists`. Passed
-/// to every cargo invocation of cargo-mutants, so each mutant builds and runs only these
-/// (doc tests are examples, not proofs, and are never run).
+/// The cargo test-target arguments for mutating `files`: `--test=<name>` for each
+/// integration test file listed with them that `exists`, and `--lib` (core's unit tests)
+/// when a file under `src/` is listed. Passed to every cargo invocation of cargo-mutants,
+/// so each mutant builds and runs only these (doc tests are examples, not proofs, and are
+/// never run). A file outside [`SAFETY_CORE`] gets all of core's tests but the doc tests.
 fn test_targets(files: &[String], exists: impl Fn(&str) -> bool) -> Vec<String> {
-    let mut targets = vec!["--lib".to_owned()];
+    let mut targets: Vec<String> = Vec::new();
     for f in files {
         let tests = SAFETY_CORE
             .iter()
             .find(|s| s.source == f)
             .map_or(&[][..], |s| s.tests);
         for t in tests {
-            let Some(name) = t
+            let arg = match t
                 .strip_prefix("crates/patientpay-core/tests/")
                 .and_then(|n| n.strip_suffix(".rs"))
-            else {
-                continue; // a unit-test file under src/: part of `--lib`
+            {
+                Some(name) => format!("--test={name}"),
+                None => "--lib".to_owned(),
             };
-            let arg = format!("--test={name}");
             if exists(t) && !targets.contains(&arg) {
                 targets.push(arg);
             }
         }
+    }
+    if targets.is_empty() {
+        targets.push("--tests".to_owned());
     }
     targets
 }
@@ -890,7 +908,7 @@ mod tests {
     }
 
     #[test]
-    fn each_file_runs_the_unit_tests_and_its_own_rule_tests() {
+    fn each_file_runs_its_own_rule_tests_and_unit_tests_only_when_listed() {
         let files = [
             "crates/patientpay-core/src/money.rs".to_owned(),
             "crates/patientpay-core/src/scrub/views.rs".to_owned(),
@@ -901,18 +919,20 @@ mod tests {
         assert_eq!(
             all,
             [
-                "--lib",
                 "--test=money_rules",
+                "--lib",
                 "--test=scrub",
                 "--test=webhook",
                 "--test=mutants_webhook"
             ]
         );
         let existing = test_targets(&files[3..], |t| !t.ends_with("mutants_webhook.rs"));
-        assert_eq!(existing, ["--lib", "--test=webhook"]);
+        assert_eq!(existing, ["--test=webhook", "--lib"]);
+        let outcome = ["crates/patientpay-core/src/outcome.rs".to_owned()];
+        assert_eq!(test_targets(&outcome, |_| true), ["--test=mutants_outcome"]);
         assert_eq!(
             test_targets(&["crates/patientpay-core/src/nope.rs".to_owned()], |_| true),
-            ["--lib"]
+            ["--tests"]
         );
     }
 
