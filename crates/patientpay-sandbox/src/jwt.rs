@@ -40,9 +40,32 @@ pub(crate) enum Invalid {
     Expired,
 }
 
+/// `HEADER` base64url-encoded, as it appears in every token the sandbox issues.
+const HEADER_B64: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+/// A MAC keyed with [`SIGNING_KEY`]. The keyed state is computed once and cloned: a clone
+/// is the same MAC as a fresh `new_from_slice(SIGNING_KEY)`.
 fn mac() -> Hmac<Sha256> {
-    // HMAC accepts keys of any length; this cannot fail.
-    Hmac::<Sha256>::new_from_slice(SIGNING_KEY).unwrap_or_else(|_| unreachable!())
+    static KEYED: std::sync::OnceLock<Hmac<Sha256>> = std::sync::OnceLock::new();
+    KEYED
+        .get_or_init(|| {
+            // HMAC accepts keys of any length; this cannot fail.
+            Hmac::<Sha256>::new_from_slice(SIGNING_KEY).unwrap_or_else(|_| unreachable!())
+        })
+        .clone()
+}
+
+/// `true` when the base64url header `h` names `alg` `HS256`. The header the sandbox
+/// issues is recognised without decoding; any other is decoded and parsed.
+fn is_hs256(h: &str) -> bool {
+    if h == HEADER_B64 {
+        return true;
+    }
+    URL_SAFE_NO_PAD
+        .decode(h)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|header| header.get("alg").and_then(|a| a.as_str()) == Some("HS256"))
 }
 
 /// Signs `claims` with [`SIGNING_KEY`]. Deterministic: the same claims give the same token.
@@ -67,20 +90,26 @@ pub(crate) fn verify(token: &str, now: i64) -> Result<Claims, Invalid> {
     else {
         return Err(Invalid::Malformed);
     };
-    let header: serde_json::Value = URL_SAFE_NO_PAD
-        .decode(h)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or(Invalid::Malformed)?;
-    if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
+    if !is_hs256(h) {
         return Err(Invalid::Malformed);
     }
-    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| Invalid::Malformed)?;
+    // An HS256 signature is 32 bytes; a longer one is decoded on the heap to tell bad
+    // base64 (malformed) from a wrong signature, exactly as for a short one.
+    let mut buf = [0_u8; 64];
+    let heap;
+    let sig: &[u8] = match URL_SAFE_NO_PAD.decode_slice(s, &mut buf) {
+        Ok(n) => &buf[..n],
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+            heap = URL_SAFE_NO_PAD.decode(s).map_err(|_| Invalid::Malformed)?;
+            &heap
+        }
+        Err(base64::DecodeSliceError::DecodeError(_)) => return Err(Invalid::Malformed),
+    };
     let mut m = mac();
     m.update(h.as_bytes());
     m.update(b".");
     m.update(p.as_bytes());
-    m.verify_slice(&sig).map_err(|_| Invalid::Signature)?;
+    m.verify_slice(sig).map_err(|_| Invalid::Signature)?;
     let claims: Claims = URL_SAFE_NO_PAD
         .decode(p)
         .ok()
@@ -132,6 +161,25 @@ mod tests {
             t.split('.').nth(1).unwrap()
         );
         assert_eq!(verify(&none, 0), Err(Invalid::Malformed));
+    }
+
+    #[test]
+    fn the_fast_header_is_the_issued_header() {
+        assert_eq!(URL_SAFE_NO_PAD.encode(HEADER), HEADER_B64);
+        // Another spelling of an HS256 header is parsed and accepted too; other algs not.
+        let other = URL_SAFE_NO_PAD.encode(r#"{"typ":"JWT","alg":"HS256"}"#);
+        assert!(is_hs256(&other));
+        assert!(!is_hs256(&URL_SAFE_NO_PAD.encode(r#"{"alg":"HS512"}"#)));
+        assert!(!is_hs256(&URL_SAFE_NO_PAD.encode(r#"["HS256"]"#)));
+        assert!(!is_hs256("not base64!"));
+        // A signature of the wrong length is a signature mismatch, bad base64 is malformed.
+        let t = sign(&claims(100));
+        let (input, _) = t.rsplit_once('.').unwrap();
+        let long = format!("{input}.{}", URL_SAFE_NO_PAD.encode([7_u8; 100]));
+        assert_eq!(verify(&long, 0), Err(Invalid::Signature));
+        let short = format!("{input}.{}", URL_SAFE_NO_PAD.encode([7_u8; 8]));
+        assert_eq!(verify(&short, 0), Err(Invalid::Signature));
+        assert_eq!(verify(&format!("{input}.***"), 0), Err(Invalid::Malformed));
     }
 
     #[test]

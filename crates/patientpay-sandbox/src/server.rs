@@ -1,13 +1,12 @@
 //! The hyper server: accept loop, body reading, faults, dispatch.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_util::stream;
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full, StreamBody};
+use http_body_util::{BodyExt, Either, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -15,7 +14,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use crate::fault::FaultKind;
 use crate::{SandboxRequest, SandboxResponse, Shared};
 
-type Body = BoxBody<Bytes, std::io::Error>;
+/// A whole answer (the common case, not boxed) or a streamed one (faults).
+type Body = Either<Full<Bytes>, BoxBody<Bytes, std::io::Error>>;
 
 /// Requests larger than this are refused with 413.
 const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
@@ -115,7 +115,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
                     }
                 }
             });
-            Ok(with_body(&resp, StreamBody::new(chunks).boxed(), None))
+            Ok(with_body(
+                &resp,
+                streamed(StreamBody::new(chunks).boxed()),
+                None,
+            ))
         }
         Some(FaultKind::Truncate) => {
             let resp = shared.handle(&request);
@@ -125,7 +129,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
                 Ok(Frame::data(half)),
                 Err(std::io::Error::other("truncated by fault injection")),
             ]);
-            Ok(with_body(&resp, StreamBody::new(chunks).boxed(), Some(len)))
+            Ok(with_body(
+                &resp,
+                streamed(StreamBody::new(chunks).boxed()),
+                Some(len),
+            ))
         }
         Some(FaultKind::Malformed) => Ok(full(SandboxResponse {
             status: StatusCode::OK,
@@ -187,7 +195,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
             let resp = SandboxResponse::json(200, &serde_json::Value::Null);
             Ok(with_body(
                 &resp,
-                StreamBody::new(chunks).boxed(),
+                streamed(StreamBody::new(chunks).boxed()),
                 content_length.then_some(bytes),
             ))
         }
@@ -196,10 +204,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
 
 fn full(resp: SandboxResponse) -> Response<Body> {
     let len = resp.body.len() as u64;
-    let body = Full::new(resp.body.clone())
-        .map_err(|e: Infallible| match e {})
-        .boxed();
+    let body = Either::Left(Full::new(resp.body.clone()));
     with_body(&resp, body, Some(len))
+}
+
+/// A streamed body.
+fn streamed(body: BoxBody<Bytes, std::io::Error>) -> Body {
+    Either::Right(body)
 }
 
 fn with_body(resp: &SandboxResponse, body: Body, content_length: Option<u64>) -> Response<Body> {
@@ -220,7 +231,7 @@ fn with_body(resp: &SandboxResponse, body: Body, content_length: Option<u64>) ->
     }
     headers.insert(
         "x-request-id",
-        HeaderValue::from_str(&format!("sbx_{:016x}", fastrand_u64()))
+        HeaderValue::from_maybe_shared(Bytes::from(format!("sbx_{:016x}", fastrand_u64())))
             .unwrap_or(HeaderValue::from_static("sbx")),
     );
     out

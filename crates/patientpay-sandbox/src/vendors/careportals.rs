@@ -35,6 +35,7 @@
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
 use http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -169,6 +170,9 @@ fn doc_visa() -> Value {
 #[non_exhaustive]
 pub struct State {
     wallets: BTreeMap<String, Vec<Value>>,
+    /// The list answer of each wallet as served, rendered when first listed and forgotten
+    /// whenever that wallet changes (every change goes through this module).
+    rendered: BTreeMap<String, Bytes>,
     /// Patients who can log in.
     pub patients: Vec<SeedPatient>,
     /// How many tokens login has issued.
@@ -192,6 +196,7 @@ impl State {
                 .iter()
                 .map(|(k, v)| (patient_of(k), v.clone()))
                 .collect(),
+            rendered: BTreeMap::new(),
             patients: seed.patients.clone(),
             tokens_issued: 0,
             next_id: 1,
@@ -208,7 +213,24 @@ impl State {
 
     /// Replaces the saved methods of a patient (by id, or by a sandbox token).
     pub fn set_wallet(&mut self, patient: &str, methods: Vec<Value>) {
-        self.wallets.insert(patient_of(patient), methods);
+        let patient = patient_of(patient);
+        self.rendered.remove(&patient);
+        self.wallets.insert(patient, methods);
+    }
+
+    /// The list answer's body for `patient` (an id): the wallet as JSON, rendered once per
+    /// change of the wallet.
+    fn wallet_json(&mut self, patient: &str) -> Bytes {
+        if let Some(body) = self.rendered.get(patient) {
+            return body.clone();
+        }
+        let Some(wallet) = self.wallets.get(patient) else {
+            // A patient without a wallet: nothing to remember.
+            return Bytes::from_static(b"[]");
+        };
+        let body = Bytes::from(serde_json::to_vec(wallet).unwrap_or_default());
+        self.rendered.insert(patient.to_owned(), body.clone());
+        body
     }
 
     /// Every wallet, by patient id.
@@ -243,11 +265,11 @@ fn forbidden(message: &str) -> SandboxResponse {
 }
 
 /// The bearer token, if a non-empty one was sent.
-fn bearer(req: &SandboxRequest) -> Option<String> {
+fn bearer(req: &SandboxRequest) -> Option<&str> {
     let value = req.header("authorization")?.trim();
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// The `Origin` and `organization` checks every CarePortals route makes.
@@ -274,7 +296,7 @@ fn check_origin_and_organization(req: &SandboxRequest) -> Result<(), SandboxResp
 fn authenticate(req: &SandboxRequest) -> Result<String, SandboxResponse> {
     let token = bearer(req).ok_or_else(|| error(401, "Unauthorized"))?;
     let claims =
-        crate::jwt::verify(&token, crate::jwt::now()).map_err(|_| error(401, "Unauthorized"))?;
+        crate::jwt::verify(token, crate::jwt::now()).map_err(|_| error(401, "Unauthorized"))?;
     if claims.organization != credentials::CAREPORTALS_ORGANIZATION {
         return Err(error(401, "Unauthorized"));
     }
@@ -282,8 +304,8 @@ fn authenticate(req: &SandboxRequest) -> Result<String, SandboxResponse> {
 }
 
 pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxResponse> {
-    let segments = req.path_segments();
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let segments = req.segments();
+    let segs: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
     let route = match segs.as_slice() {
         ["users", "payment-methods"] => Route::List,
         ["v2", "users", "payment-methods"] => Route::Add,
@@ -307,7 +329,7 @@ pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxR
     };
     Some(match (route, &req.method) {
         (Route::List, &Method::GET) => {
-            SandboxResponse::json(200, &Value::Array(state.wallet(&patient).to_vec()))
+            SandboxResponse::json_bytes(200, state.wallet_json(&patient))
         }
         (Route::Add, &Method::POST) => add(state, &patient, req),
         (Route::Remove(id), &Method::DELETE) => remove(state, &patient, &id),
@@ -383,6 +405,7 @@ fn add(state: &mut State, patient: &str, req: &SandboxRequest) -> SandboxRespons
         nmi_card(state)
     };
     let answer = json!({"last4": method["last4"], "type": method["type"], "exp": method["exp"]});
+    state.rendered.remove(patient);
     let wallet = state.wallets.entry(patient.to_owned()).or_default();
     // Attaching a PaymentMethod already attached to this customer changes nothing.
     if !wallet.iter().any(|m| m.get("id") == method.get("id")) {
@@ -465,6 +488,7 @@ fn nmi_card(state: &mut State) -> Value {
 }
 
 fn remove(state: &mut State, patient: &str, id: &str) -> SandboxResponse {
+    state.rendered.remove(patient);
     let Some(wallet) = state.wallets.get_mut(patient) else {
         return error(404, "Payment method not found");
     };
@@ -499,6 +523,43 @@ mod tests {
 
     fn json_of(r: &SandboxResponse) -> Value {
         serde_json::from_slice(&r.body).unwrap()
+    }
+
+    #[test]
+    fn the_rendered_list_follows_every_change_of_the_wallet() {
+        let mut s = State::from_seed(&Seed::default());
+        let list = |s: &mut State| {
+            let r = handle(
+                s,
+                &req(Method::GET, "/users/payment-methods", Some("p1"), ""),
+            )
+            .unwrap();
+            assert_eq!(r.status, 200);
+            json_of(&r)
+        };
+        assert_eq!(list(&mut s), json!([]));
+        let add = r#"{"paymentMethodId":"pm_card_visa"}"#;
+        handle(
+            &mut s,
+            &req(Method::POST, "/v2/users/payment-methods", Some("p1"), add),
+        )
+        .unwrap();
+        let one = list(&mut s);
+        assert_eq!(one.as_array().unwrap().len(), 1);
+        assert_eq!(list(&mut s), one, "listing twice answers the same");
+        s.set_wallet("p1", vec![json!({"id": "x", "type": "card"})]);
+        assert_eq!(list(&mut s), json!([{"id": "x", "type": "card"}]));
+        let path = "/v2/users/payment-methods/x";
+        handle(&mut s, &req(Method::DELETE, path, Some("p1"), "")).unwrap();
+        assert_eq!(list(&mut s), json!([]));
+        // The demo patient's list is the seeded wallet, exactly.
+        let demo = crate::credentials::CAREPORTALS_PATIENT_ID;
+        let r = handle(
+            &mut s,
+            &req(Method::GET, "/users/payment-methods", Some(demo), ""),
+        )
+        .unwrap();
+        assert_eq!(json_of(&r), Value::Array(s.wallet(demo).to_vec()));
     }
 
     #[test]
