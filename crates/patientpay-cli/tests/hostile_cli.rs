@@ -1049,7 +1049,7 @@ async fn every_command_against(mode: Mode, test: &str) {
             .iter()
             .map(|e| String::from_utf8_lossy(&e.answer).into_owned())
             .collect();
-        if answers.len() > 60 * 1024 * exchanges.len().max(1) {
+        if exchanges.iter().any(|e| e.answer.len() > 60 * 1024) {
             problems.push(format!(
                 "[{name} × {vendor} × {}] the echo is over 60 KiB: the SDK would cut it at its \
                  64 KiB error-body cap and the case would prove nothing",
