@@ -84,6 +84,71 @@ pub(crate) fn sign(claims: &Claims) -> String {
 
 /// Verifies signature (constant time), algorithm and expiry against `now` (Unix seconds).
 pub(crate) fn verify(token: &str, now: i64) -> Result<Claims, Invalid> {
+    let claims = verify_signed(token)?;
+    if claims.exp <= now {
+        return Err(Invalid::Expired);
+    }
+    Ok(claims)
+}
+
+/// Tokens that verified recently, so that a token sent again is not decoded, parsed and
+/// MACed again (a test client sends the same token on every call). Everything but the expiry
+/// is a pure function of the token — the key is a constant — so a remembered result is the
+/// result; the expiry is checked on every call. A token is compared with the remembered ones
+/// in constant time, as the signature is, so timing tells nothing of a valid token's bytes.
+#[derive(Default)]
+pub(crate) struct Verified {
+    recent: std::collections::VecDeque<(String, Claims)>,
+}
+
+impl std::fmt::Debug for Verified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verified")
+            .field("tokens", &self.recent.len())
+            .finish()
+    }
+}
+
+impl Verified {
+    /// How many tokens are remembered (the oldest is forgotten first).
+    const KEEP: usize = 16;
+
+    /// [`verify`], remembering the tokens whose signature, algorithm and claims are good.
+    pub(crate) fn verify(&mut self, token: &str, now: i64) -> Result<&Claims, Invalid> {
+        let hit = self
+            .recent
+            .iter()
+            .position(|(t, _)| ct_eq(t.as_bytes(), token.as_bytes()));
+        let at = match hit {
+            Some(at) => at,
+            None => {
+                let claims = verify_signed(token)?;
+                if self.recent.len() >= Self::KEEP {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back((token.to_owned(), claims));
+                self.recent.len() - 1
+            }
+        };
+        match self.recent.get(at) {
+            Some((_, claims)) if claims.exp > now => Ok(claims),
+            _ => Err(Invalid::Expired),
+        }
+    }
+}
+
+/// `a == b` in time that depends only on the lengths.
+fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y));
+    // Opaque to the optimizer, so the fold is not turned into an early exit.
+    std::hint::black_box(diff) == 0
+}
+
+/// Verifies the format, the algorithm and the signature (constant time), not the expiry.
+fn verify_signed(token: &str) -> Result<Claims, Invalid> {
     let mut parts = token.split('.');
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -110,15 +175,11 @@ pub(crate) fn verify(token: &str, now: i64) -> Result<Claims, Invalid> {
     m.update(b".");
     m.update(p.as_bytes());
     m.verify_slice(sig).map_err(|_| Invalid::Signature)?;
-    let claims: Claims = URL_SAFE_NO_PAD
+    URL_SAFE_NO_PAD
         .decode(p)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or(Invalid::Malformed)?;
-    if claims.exp <= now {
-        return Err(Invalid::Expired);
-    }
-    Ok(claims)
+        .ok_or(Invalid::Malformed)
 }
 
 /// Unix seconds now.
@@ -180,6 +241,37 @@ mod tests {
         let short = format!("{input}.{}", URL_SAFE_NO_PAD.encode([7_u8; 8]));
         assert_eq!(verify(&short, 0), Err(Invalid::Signature));
         assert_eq!(verify(&format!("{input}.***"), 0), Err(Invalid::Malformed));
+    }
+
+    #[test]
+    fn remembered_tokens_verify_exactly_as_fresh_ones() {
+        let mut v = Verified::default();
+        let good = sign(&claims(100));
+        for _ in 0..3 {
+            assert_eq!(v.verify(&good, 99), Ok(&claims(100)));
+        }
+        // Still expired at 100 once remembered, and good again for an earlier clock.
+        assert_eq!(v.verify(&good, 100), Err(Invalid::Expired));
+        assert_eq!(v.verify(&good, 0), Ok(&claims(100)));
+        // A token differing in one character of its signature is not a hit.
+        let at = good.rfind('.').unwrap() + 1;
+        let other = if &good[at..=at] == "A" { "B" } else { "A" };
+        let forged = format!("{}{other}{}", &good[..at], &good[at + 1..]);
+        assert_eq!(v.verify(&forged, 0), Err(Invalid::Signature));
+        assert_eq!(v.verify("a.b", 0), Err(Invalid::Malformed));
+        // Failures are not remembered; good tokens beyond KEEP push the oldest out.
+        assert_eq!(v.recent.len(), 1);
+        for i in 0..(Verified::KEEP as i64 + 4) {
+            let t = sign(&claims(1000 + i));
+            assert_eq!(v.verify(&t, 0), Ok(&claims(1000 + i)));
+        }
+        assert_eq!(v.recent.len(), Verified::KEEP);
+        assert_eq!(
+            v.verify(&good, 99),
+            Ok(&claims(100)),
+            "forgotten, then verified again"
+        );
+        assert!(ct_eq(b"abc", b"abc") && !ct_eq(b"abc", b"abd") && !ct_eq(b"abc", b"ab"));
     }
 
     #[test]

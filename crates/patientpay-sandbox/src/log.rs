@@ -104,7 +104,7 @@ impl RecordedRequest {
         let truncated = e.body.len() < e.body_len;
         RecordedRequest {
             method: e.method.to_string(),
-            path: e.path.clone(),
+            path: e.path().to_owned(),
             query: e.query.clone(),
             headers,
             json: if truncated || e.body.is_empty() {
@@ -144,12 +144,12 @@ impl RecordedRequest {
 #[derive(Debug)]
 pub(crate) struct Entry {
     method: http::Method,
-    path: String,
-    query: Vec<(String, String)>,
-    /// Per header: name length and value length (`u32` little endian each), then the name
-    /// (lowercase, as `http` keeps it) and the value bytes.
+    /// The path, then per header: name length and value length (`u32` little endian each),
+    /// the name (lowercase, as `http` keeps it) and the value bytes. One allocation.
     head: Vec<u8>,
+    path_len: usize,
     header_count: usize,
+    query: Vec<(String, String)>,
     /// The kept body: a copy, so that neither a cut body nor a small one keeps the whole
     /// received buffer alive.
     body: Bytes,
@@ -163,7 +163,8 @@ impl Entry {
             .iter()
             .map(|(n, v)| 8 + n.as_str().len() + v.len())
             .sum();
-        let mut head = Vec::with_capacity(size);
+        let mut head = Vec::with_capacity(req.path.len() + size);
+        head.extend_from_slice(req.path.as_bytes());
         let mut header_count = 0;
         for (name, value) in &req.headers {
             let (name, value) = (name.as_str().as_bytes(), value.as_bytes());
@@ -177,10 +178,10 @@ impl Entry {
         let kept = &req.body[..req.body.len().min(max_body)];
         Entry {
             method: req.method.clone(),
-            path: req.path.clone(),
-            query: req.query.clone(),
             head,
+            path_len: req.path.len(),
             header_count,
+            query: req.query.clone(),
             body: if kept.is_empty() {
                 Bytes::new()
             } else {
@@ -190,9 +191,15 @@ impl Entry {
         }
     }
 
+    /// The path as received.
+    fn path(&self) -> &str {
+        // The bytes were copied from a `&str`: always UTF-8.
+        std::str::from_utf8(self.head.get(..self.path_len).unwrap_or_default()).unwrap_or_default()
+    }
+
     /// The headers, in the order received: (name, value) bytes.
     fn headers(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        let mut rest = self.head.as_slice();
+        let mut rest = self.head.get(self.path_len..).unwrap_or_default();
         std::iter::from_fn(move || {
             let (lens, tail) = rest.split_at_checked(8)?;
             let (n, v) = lens.split_at(4);
@@ -208,14 +215,14 @@ impl Entry {
     /// What this entry costs the log's byte bound: the bytes it holds, plus 64 for itself.
     fn cost(&self) -> usize {
         let query: usize = self.query.iter().map(|(k, v)| k.len() + v.len()).sum();
-        self.path.len() + query + self.head.len() + self.body.len() + 64
+        query + self.head.len() + self.body.len() + 64
     }
 
     /// `true` when this is a `method` (case-insensitive) request to `path` (exact, or a
     /// prefix ending in `*`).
     pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         self.method.as_str().eq_ignore_ascii_case(method)
-            && crate::fault::path_matches(path, &self.path)
+            && crate::fault::path_matches(path, self.path())
     }
 }
 

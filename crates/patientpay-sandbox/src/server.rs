@@ -202,10 +202,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
     }
 }
 
+/// A whole answer; hyper writes its `Content-Length` from the body's exact size.
 fn full(resp: SandboxResponse) -> Response<Body> {
-    let len = resp.body.len() as u64;
     let body = Either::Left(Full::new(resp.body.clone()));
-    with_body(&resp, body, Some(len))
+    with_body(&resp, body, None)
 }
 
 /// A streamed body.
@@ -213,6 +213,8 @@ fn streamed(body: BoxBody<Bytes, std::io::Error>) -> Body {
     Either::Right(body)
 }
 
+/// The answer's head around `body`; `content_length` is sent as given (faults announce a
+/// length they then break), else hyper derives it from the body.
 fn with_body(resp: &SandboxResponse, body: Body, content_length: Option<u64>) -> Response<Body> {
     let mut out = Response::new(body);
     *out.status_mut() = resp.status;
@@ -229,16 +231,37 @@ fn with_body(resp: &SandboxResponse, body: Body, content_length: Option<u64>) ->
     if let Some(len) = content_length {
         headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
     }
-    headers.insert(
-        "x-request-id",
-        HeaderValue::from_maybe_shared(Bytes::from(format!("sbx_{:016x}", fastrand_u64())))
-            .unwrap_or(HeaderValue::from_static("sbx")),
-    );
+    headers.insert("x-request-id", request_id(fastrand_u64()));
     out
+}
+
+/// `sbx_` and `n` as 16 lowercase hex digits, written without formatting machinery.
+fn request_id(n: u64) -> HeaderValue {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = *b"sbx_0000000000000000";
+    for (i, digit) in id[4..].iter_mut().enumerate() {
+        let shift = 4 * (15 - i);
+        *digit = HEX[((n >> shift) & 0xf) as usize];
+    }
+    HeaderValue::from_bytes(&id).unwrap_or(HeaderValue::from_static("sbx"))
 }
 
 fn fastrand_u64() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn request_ids_are_sixteen_hex_digits() {
+        assert_eq!(super::request_id(1), "sbx_0000000000000001");
+        assert_eq!(
+            super::request_id(0xdead_beef_0123_4567),
+            "sbx_deadbeef01234567"
+        );
+        assert_eq!(super::request_id(u64::MAX), "sbx_ffffffffffffffff");
+        assert_eq!(super::request_id(1), format!("sbx_{:016x}", 1));
+    }
 }

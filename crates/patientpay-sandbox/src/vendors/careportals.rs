@@ -177,6 +177,8 @@ pub struct State {
     pub patients: Vec<SeedPatient>,
     /// How many tokens login has issued.
     pub tokens_issued: u64,
+    /// Bearer tokens that verified recently.
+    verified: crate::jwt::Verified,
     next_id: u64,
 }
 
@@ -199,6 +201,7 @@ impl State {
             rendered: BTreeMap::new(),
             patients: seed.patients.clone(),
             tokens_issued: 0,
+            verified: crate::jwt::Verified::default(),
             next_id: 1,
         }
     }
@@ -293,14 +296,16 @@ fn check_origin_and_organization(req: &SandboxRequest) -> Result<(), SandboxResp
 }
 
 /// The patient id of a valid sandbox token.
-fn authenticate(req: &SandboxRequest) -> Result<String, SandboxResponse> {
+fn authenticate(state: &mut State, req: &SandboxRequest) -> Result<String, SandboxResponse> {
     let token = bearer(req).ok_or_else(|| error(401, "Unauthorized"))?;
-    let claims =
-        crate::jwt::verify(token, crate::jwt::now()).map_err(|_| error(401, "Unauthorized"))?;
+    let claims = state
+        .verified
+        .verify(token, crate::jwt::now())
+        .map_err(|_| error(401, "Unauthorized"))?;
     if claims.organization != credentials::CAREPORTALS_ORGANIZATION {
         return Err(error(401, "Unauthorized"));
     }
-    Ok(claims.sub)
+    Ok(claims.sub.clone())
 }
 
 pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxResponse> {
@@ -323,7 +328,7 @@ pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxR
             not_found_route(req)
         });
     }
-    let patient = match authenticate(req) {
+    let patient = match authenticate(state, req) {
         Ok(p) => p,
         Err(resp) => return Some(resp),
     };
