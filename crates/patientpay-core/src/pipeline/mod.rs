@@ -23,6 +23,7 @@
 pub mod client;
 pub mod endpoint;
 pub mod options;
+pub mod request;
 pub mod response;
 pub mod retry;
 pub mod url;
