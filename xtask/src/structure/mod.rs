@@ -2,11 +2,11 @@
 //! read"), with a small line-based scanner of Rust text (no parser):
 //!
 //! - **file size**: no hand-written `.rs` file under `crates/*/src/` or `xtask/src/` has more
-//!   than [`size::MAX_LINES`] lines of non-test code. Non-test code is every line before the first
-//!   line that is `#[cfg(test)]` (a `#[cfg(test)]` directly above an out-of-line `mod x;`
-//!   instead marks the file of `x` as test code, exempt). A file with `@generated` in its
-//!   first five lines is exempt. Files over the limit when the check was added are listed,
-//!   each with its reason, in [`size::ALLOWED_OVER`].
+//!   than [`size::MAX_LINES`] lines of non-test code: every line before the `#[cfg(test)]`
+//!   that opens the file's inline test module (a `#[cfg(test)]` over an out-of-line `mod x;`
+//!   marks the file of `x` as test code, exempt; over anything else it counts as code). A file
+//!   with `@generated` in its first five lines is exempt. Files over the limit when the check
+//!   was added are listed, each with its reason, in [`size::ALLOWED_OVER`].
 //! - **module cycles**: per crate, the graph between the top-level modules of `src/` (the
 //!   first path component below `src/`), with an edge `a -> b` when non-test code of `a`
 //!   names `crate::b…` (also inside `use crate::{b, …}` groups) or reaches `b` through

@@ -36,14 +36,24 @@ pub(super) fn out_of_line_test_mod(next: Option<&str>) -> Option<String> {
         .then(|| name.to_owned())
 }
 
-/// The lines of non-test code: those before the first line that is `#[cfg(test)]`, not
-/// counting a `#[cfg(test)]` that only declares an out-of-line test module.
+/// Whether `line` opens an inline module (`mod tests {`, `pub(crate) mod tests {`).
+fn opens_inline_mod(line: Option<&str>) -> bool {
+    let Some(decl) = line.map(str::trim) else {
+        return false;
+    };
+    let decl = decl.strip_prefix("pub(crate) ").unwrap_or(decl);
+    let decl = decl.strip_prefix("pub(super) ").unwrap_or(decl);
+    decl.strip_prefix("mod ")
+        .is_some_and(|rest| rest.trim_end().ends_with('{'))
+}
+
+/// The lines of non-test code: those before the first line that is `#[cfg(test)]` and opens
+/// the file's inline test module. A `#[cfg(test)]` over anything else (an out-of-line
+/// `mod x;`, a `use`, a helper) does not end the count, so it cannot hide the code below it.
 pub(super) fn non_test_lines(text: &str) -> Vec<&str> {
     let lines: Vec<&str> = text.lines().collect();
     for (i, line) in lines.iter().enumerate() {
-        if line.trim_end() == "#[cfg(test)]"
-            && out_of_line_test_mod(lines.get(i + 1).copied()).is_none()
-        {
+        if line.trim_end() == "#[cfg(test)]" && opens_inline_mod(lines.get(i + 1).copied()) {
             return lines[..i].to_vec();
         }
     }
@@ -142,14 +152,23 @@ mod tests {
 
     #[test]
     fn non_test_lines_stop_at_the_first_cfg_test() {
-        let text = "a\nb\n#[cfg(test)]\nmod tests;\nc\n#[cfg(test)]\nmod tests {\n}\n";
+        let text = "a\nb\n#[cfg(test)]\nmod tests;\nc\n#[cfg(test)]\nuse x::y;\nd\n#[cfg(test)]\nmod tests {\n}\n";
         assert_eq!(
             non_test_lines(text),
-            ["a", "b", "#[cfg(test)]", "mod tests;", "c"]
+            [
+                "a",
+                "b",
+                "#[cfg(test)]",
+                "mod tests;",
+                "c",
+                "#[cfg(test)]",
+                "use x::y;",
+                "d"
+            ]
         );
         assert_eq!(
-            non_test_lines("x\n    #[cfg(test)]\ny\n").len(),
-            3,
+            non_test_lines("x\n    #[cfg(test)]\n    mod t {\ny\n").len(),
+            4,
             "only a line that is #[cfg(test)]"
         );
     }
