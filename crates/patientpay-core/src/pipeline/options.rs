@@ -54,7 +54,8 @@ pub struct ClientOptions {
     pub max_retries: Option<u32>,
     /// The `User-Agent`.
     pub user_agent: Option<String>,
-    /// The connection cap per host.
+    /// The cap on requests in flight per host (see
+    /// [`HttpConfig::max_connections_per_host`]).
     pub max_connections_per_host: Option<usize>,
     /// Full HTTP settings (the fields above override their parts).
     pub http_config: Option<HttpConfig>,
@@ -273,7 +274,8 @@ macro_rules! client_options_methods {
                 self
             }
 
-            /// Sets the connection cap per host (default 64).
+            /// Sets the cap on requests in flight per host (default 64; open sockets may
+            /// pass it by a few, see `HttpConfig::max_connections_per_host`).
             pub fn with_max_connections_per_host(mut self, n: usize) -> Self {
                 self.client.max_connections_per_host = Some(n);
                 self

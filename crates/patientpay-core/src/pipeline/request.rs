@@ -40,9 +40,16 @@ pub struct HttpConfig {
     /// Largest error body read (a non-2xx answer); the rest is not read. Error bodies are
     /// only parsed for the vendor's message, so they need far less room. Default 64 KiB.
     pub max_error_body_bytes: u64,
-    /// Most requests in flight at once to one host (and so most connections to it), across
-    /// every handle sharing this client; further calls wait for a free slot within their
-    /// own timeout. Default 64.
+    /// Most requests in flight at once to one host, across every handle sharing this
+    /// client; further calls wait for a free slot within their own timeout. Default 64.
+    ///
+    /// It bounds the sockets too, but not to the exact number: a call frees its slot when
+    /// it has read its answer, a moment before the connection is back in the pool, so the
+    /// next call may open a new socket while the old one returns (idle sockets beyond the
+    /// cap are then closed). Measured with 2,000 concurrent calls: 66–69 sockets at most
+    /// for a cap of 64, 4–5 for a cap of 4 — never growing with the number of callers
+    /// (`crates/patientpay/tests/connection_cap.rs`). Count a few more than the cap when
+    /// sizing file descriptors.
     pub max_connections_per_host: usize,
 }
 
