@@ -184,7 +184,11 @@ fn verify_signed(token: &str) -> Result<Claims, Invalid> {
 
 /// Unix seconds now.
 pub(crate) fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    // Seconds since the epoch, without building a calendar date (checked on every request).
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    }
 }
 
 #[cfg(test)]
@@ -241,6 +245,12 @@ mod tests {
         let short = format!("{input}.{}", URL_SAFE_NO_PAD.encode([7_u8; 8]));
         assert_eq!(verify(&short, 0), Err(Invalid::Signature));
         assert_eq!(verify(&format!("{input}.***"), 0), Err(Invalid::Malformed));
+    }
+
+    #[test]
+    fn now_is_the_unix_time() {
+        let t = time::OffsetDateTime::now_utc().unix_timestamp();
+        assert!((now() - t).abs() <= 1, "{} vs {t}", now());
     }
 
     #[test]

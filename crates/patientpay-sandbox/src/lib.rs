@@ -169,8 +169,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     pub(crate) fn record(&self, req: &SandboxRequest) {
-        let entry = log::Entry::new(req, self.options.log.max_body_bytes);
-        lock(&self.requests).push(entry);
+        lock(&self.requests).record(req);
     }
 
     pub(crate) fn header_read_timeout(&self) -> Duration {

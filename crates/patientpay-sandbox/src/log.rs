@@ -157,13 +157,27 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
+    #[cfg(test)]
     pub(crate) fn new(req: &SandboxRequest, max_body: usize) -> Entry {
-        let size: usize = req
-            .headers
-            .iter()
-            .map(|(n, v)| 8 + n.as_str().len() + v.len())
-            .sum();
-        let mut head = Vec::with_capacity(req.path.len() + size);
+        Entry::with_buffer(req, max_body, Vec::new())
+    }
+
+    /// The entry for `req`, its head written into `buf` (an evicted entry's buffer, reused
+    /// when its capacity fits: no allocation per request once the ring is full).
+    fn with_buffer(req: &SandboxRequest, max_body: usize, buf: Vec<u8>) -> Entry {
+        let size: usize = req.path.len()
+            + req
+                .headers
+                .iter()
+                .map(|(n, v)| 8 + n.as_str().len() + v.len())
+                .sum::<usize>();
+        // A much larger buffer is not kept for a small head: the bound counts capacity.
+        let mut head = if buf.capacity() >= size && buf.capacity() <= 2 * size.max(256) {
+            buf
+        } else {
+            Vec::with_capacity(size)
+        };
+        head.clear();
         head.extend_from_slice(req.path.as_bytes());
         let mut header_count = 0;
         for (name, value) in &req.headers {
@@ -212,10 +226,11 @@ impl Entry {
         })
     }
 
-    /// What this entry costs the log's byte bound: the bytes it holds, plus 64 for itself.
+    /// What this entry costs the log's byte bound: the bytes it holds (its head buffer's
+    /// capacity), plus 64 for itself.
     fn cost(&self) -> usize {
         let query: usize = self.query.iter().map(|(k, v)| k.len() + v.len()).sum();
-        query + self.head.len() + self.body.len() + 64
+        query + self.head.capacity() + self.body.len() + 64
     }
 
     /// `true` when this is a `method` (case-insensitive) request to `path` (exact, or a
@@ -245,7 +260,26 @@ impl RequestLog {
         }
     }
 
-    pub(crate) fn push(&mut self, entry: Entry) {
+    /// Records `req`, dropping the oldest entries as the bounds require.
+    pub(crate) fn record(&mut self, req: &SandboxRequest) {
+        if self.limits.max_requests == 0 {
+            self.dropped += 1;
+            return;
+        }
+        // At the count bound the oldest entry goes anyway: reuse its buffer.
+        let mut spare = Vec::new();
+        if self.entries.len() >= self.limits.max_requests
+            && let Some((old, c)) = self.entries.pop_front()
+        {
+            self.bytes -= c;
+            self.dropped += 1;
+            spare = old.head;
+        }
+        let entry = Entry::with_buffer(req, self.limits.max_body_bytes, spare);
+        self.push(entry);
+    }
+
+    fn push(&mut self, entry: Entry) {
         let cost = entry.cost();
         while !self.entries.is_empty()
             && (self.entries.len() >= self.limits.max_requests
@@ -360,6 +394,33 @@ mod tests {
         );
         let not_json = RecordedRequest::from_entry(&Entry::new(&request(b"amount=5"), 64));
         assert_eq!(not_json.json, None);
+    }
+
+    #[test]
+    fn a_full_ring_reuses_the_oldest_buffer_and_keeps_the_newest() {
+        let mut log = RequestLog::new(LogLimits::new(2, 1 << 20, 1024));
+        for (i, path) in ["/first", "/second/longer/path", "/3"].iter().enumerate() {
+            let mut req = request(b"");
+            req.path = (*path).to_owned();
+            req.headers.insert("x-i", HeaderValue::from(i));
+            log.record(&req);
+        }
+        let recs = log.records();
+        assert_eq!(log.dropped, 1);
+        let seen: Vec<(&str, Option<&str>)> = recs
+            .iter()
+            .map(|r| (r.path.as_str(), r.header("x-i")))
+            .collect();
+        assert_eq!(
+            seen,
+            [("/second/longer/path", Some("1")), ("/3", Some("2"))]
+        );
+        assert!(recs[1].sent_secret("authorization", "Bearer s3cret"));
+        let costs: usize = log.entries.iter().map(|(e, _)| e.cost()).sum();
+        assert_eq!(log.bytes, costs);
+        let mut none = RequestLog::new(LogLimits::new(0, 1 << 20, 1024));
+        none.record(&request(b""));
+        assert_eq!((none.records().len(), none.dropped), (0, 1));
     }
 
     #[test]

@@ -17,6 +17,9 @@ use crate::{SandboxRequest, SandboxResponse, Shared};
 /// A whole answer (the common case, not boxed) or a streamed one (faults).
 type Body = Either<Full<Bytes>, BoxBody<Bytes, std::io::Error>>;
 
+/// The request-id header of every answer (a name known up front: no parsing per answer).
+const X_REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
+
 /// Requests larger than this are refused with 413.
 const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
 
@@ -65,12 +68,17 @@ impl std::error::Error for Dropped {}
 
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
     let (parts, body) = req.into_parts();
-    let body = match http_body_util::Limited::new(body, MAX_REQUEST_BYTES)
-        .collect()
-        .await
-    {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => return Ok(full(SandboxResponse::text(413, "request body too large"))),
+    let body = if hyper::body::Body::is_end_stream(&body) {
+        // No body (a GET, or `Content-Length: 0`): nothing to read.
+        Bytes::new()
+    } else {
+        match http_body_util::Limited::new(body, MAX_REQUEST_BYTES)
+            .collect()
+            .await
+        {
+            Ok(collected) => collected.to_bytes(),
+            Err(_) => return Ok(full(SandboxResponse::text(413, "request body too large"))),
+        }
     };
     let query = parts
         .uri
@@ -231,7 +239,7 @@ fn with_body(resp: &SandboxResponse, body: Body, content_length: Option<u64>) ->
     if let Some(len) = content_length {
         headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
     }
-    headers.insert("x-request-id", request_id(fastrand_u64()));
+    headers.insert(X_REQUEST_ID, request_id(fastrand_u64()));
     out
 }
 

@@ -37,12 +37,16 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use http::Method;
+use http::header::{AUTHORIZATION, HeaderName, ORIGIN};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{SandboxRequest, SandboxResponse};
 
 use crate::credentials;
+
+/// CarePortals' `organization` header (a name known up front: no parsing per lookup).
+const ORGANIZATION: HeaderName = HeaderName::from_static("organization");
 
 /// The token of the seeded demo patient.
 const DEMO_TOKEN: &str = credentials::CAREPORTALS_TOKEN;
@@ -269,7 +273,7 @@ fn forbidden(message: &str) -> SandboxResponse {
 
 /// The bearer token, if a non-empty one was sent.
 fn bearer(req: &SandboxRequest) -> Option<&str> {
-    let value = req.header("authorization")?.trim();
+    let value = req.headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
@@ -277,7 +281,7 @@ fn bearer(req: &SandboxRequest) -> Option<&str> {
 
 /// The `Origin` and `organization` checks every CarePortals route makes.
 fn check_origin_and_organization(req: &SandboxRequest) -> Result<(), SandboxResponse> {
-    if let Some(origin) = req.headers.get("origin") {
+    if let Some(origin) = req.headers.get(ORIGIN) {
         let ok = origin.to_str().is_ok_and(|o| {
             credentials::CAREPORTALS_ALLOWED_ORIGINS
                 .iter()
@@ -287,7 +291,7 @@ fn check_origin_and_organization(req: &SandboxRequest) -> Result<(), SandboxResp
             return Err(forbidden("Origin not allowed"));
         }
     }
-    if let Some(org) = req.headers.get("organization")
+    if let Some(org) = req.headers.get(&ORGANIZATION)
         && org.to_str().ok().map(str::trim) != Some(credentials::CAREPORTALS_ORGANIZATION)
     {
         return Err(forbidden("Invalid organization"));
@@ -309,14 +313,22 @@ fn authenticate(state: &mut State, req: &SandboxRequest) -> Result<String, Sandb
 }
 
 pub(crate) fn handle(state: &mut State, req: &SandboxRequest) -> Option<SandboxResponse> {
-    let segments = req.segments();
-    let segs: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
-    let route = match segs.as_slice() {
-        ["users", "payment-methods"] => Route::List,
-        ["v2", "users", "payment-methods"] => Route::Add,
-        ["v2", "users", "payment-methods", id] => Route::Remove((*id).to_owned()),
-        ["auth", "login"] | ["patient", "auth"] => Route::Login,
-        _ => return None,
+    let route = match req.path.as_str() {
+        // The fixed paths as clients send them: what the segments below decode them to.
+        "/users/payment-methods" => Route::List,
+        "/v2/users/payment-methods" => Route::Add,
+        "/auth/login" | "/patient/auth" => Route::Login,
+        _ => {
+            let segments = req.segments();
+            let segs: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
+            match segs.as_slice() {
+                ["users", "payment-methods"] => Route::List,
+                ["v2", "users", "payment-methods"] => Route::Add,
+                ["v2", "users", "payment-methods", id] => Route::Remove((*id).to_owned()),
+                ["auth", "login"] | ["patient", "auth"] => Route::Login,
+                _ => return None,
+            }
+        }
     };
     if let Err(resp) = check_origin_and_organization(req) {
         return Some(resp);

@@ -194,8 +194,8 @@ pub(super) enum Routed {
 
 pub(super) fn route(req: &SandboxRequest) -> Routed {
     use http::Method as M;
-    let segments = req.path_segments();
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let segments = req.segments();
+    let segs: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
     let m = &req.method;
     let (route, method) = match segs.as_slice() {
         ["billing", "payment", "methods"] => (Route::ListMethods, M::GET),
