@@ -172,7 +172,8 @@ fn write_bare_project(dir: &Path) -> Result<(), String> {
 }
 
 /// Seconds per compile unit from `cargo build --timings`' HTML report (its `UNIT_DATA`
-/// array: each unit's `"name"` then its `"duration"`), summed per crate name.
+/// array: each unit's `"name": ...` then its `"duration": ...`), summed per crate name.
+/// Empty when the report is missing or its format changed (the figures then say 0.0s).
 fn unit_seconds(target_dir: &Path) -> Vec<(String, f64)> {
     let Ok(html) = std::fs::read_to_string(target_dir.join("cargo-timings/cargo-timing.html"))
     else {
@@ -182,8 +183,9 @@ fn unit_seconds(target_dir: &Path) -> Vec<(String, f64)> {
         return Vec::new();
     };
     let mut out: Vec<(String, f64)> = Vec::new();
-    for unit in data.split("\"name\":\"").skip(1) {
-        let name = unit.split('"').next().unwrap_or_default().to_owned();
+    for unit in data.split("\"name\":").skip(1) {
+        let name = unit.trim_start().trim_start_matches('"');
+        let name = name.split('"').next().unwrap_or_default().to_owned();
         let secs = unit
             .split("\"duration\":")
             .nth(1)
@@ -294,4 +296,56 @@ fn build_cost_vs_bare() -> Result<f64, String> {
         theirs.join(", ")
     );
     Ok(sdk_secs / bare_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_seconds_reads_cargo_timings_and_sums_per_crate() {
+        let dir = std::env::temp_dir().join(format!("xtask-timings-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("cargo-timings")).unwrap();
+        let html = r#"<script>
+const UNIT_DATA = [
+  {
+    "i": 0,
+    "name": "ring",
+    "target": " build-script-build \"custom-build\"",
+    "features": [],
+    "start": 0.5,
+    "duration": 1.25,
+    "sections": null
+  },
+  {
+    "i": 1,
+    "name": "ring",
+    "start": 2.0,
+    "duration": 3.5,
+    "sections": null
+  },
+  {"i": 2, "name": "xtask", "start": 6.0, "duration": 0.75}
+];
+const CONCURRENCY_DATA = [{"t": 0.99, "active": 1}];
+</script>"#;
+        std::fs::write(dir.join("cargo-timings/cargo-timing.html"), html).unwrap();
+        let units = unit_seconds(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            units,
+            vec![("ring".to_owned(), 4.75), ("xtask".to_owned(), 0.75)]
+        );
+        assert!(unit_seconds(Path::new("/nonexistent")).is_empty());
+    }
+
+    #[test]
+    fn bare_project_takes_the_workspace_dependency_lines() {
+        let ws = "[workspace.dependencies]\nreqwest = { version = \"0.13\", features = [\"rustls\"] }\n\
+                  serde = \"1\"\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\ntokio = \"1\"\n";
+        let deps = bare_dependencies(ws).unwrap();
+        assert!(deps.contains("reqwest = { version = \"0.13\", features = [\"rustls\"] }"));
+        assert!(!deps.contains("serde_path_to_error"));
+        assert_eq!(deps.lines().count(), 4);
+        assert!(bare_dependencies("serde = \"1\"").is_err());
+    }
 }

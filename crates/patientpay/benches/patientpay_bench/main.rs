@@ -160,9 +160,12 @@ fn main() {
     let charges = 10;
     let [dc_sdk, dc_raw] = alloc::decoda_per_call(calls / 5, charges);
     let dc = dc_sdk.allocs / dc_raw.allocs;
+    let body = decoda::verify_body(charges);
+    let resp = parse::verify_response(&body);
+    let ((), parse_n, _) = alloc::count_allocations(|| parse::typed_parse(&resp));
     println!(
-        "alloc_sdk_vs_raw (Decoda verify, {charges} charges, {} KB, per call, client side): sdk {:.1} allocations {:.1} KB | raw {:.1} allocations {:.1} KB | ratio {dc:.3} (allocations), {:.3} (bytes)",
-        decoda::verify_body(charges).len() / 1024,
+        "alloc_sdk_vs_raw (Decoda verify, {charges} charges, {} KB, per call, client side): sdk {:.1} allocations {:.1} KB (the typed parse alone: {parse_n}) | raw {:.1} allocations {:.1} KB | ratio {dc:.3} (allocations), {:.3} (bytes)",
+        body.len() / 1024,
         dc_sdk.allocs,
         dc_sdk.bytes / 1024.0,
         dc_raw.allocs,

@@ -95,38 +95,81 @@ pub fn typed_parse_figure(quick: bool) -> Ratio {
     ratio
 }
 
-/// Parse time per charge against the number of charges (typed SDK path and `Value`),
-/// printed with the linearity check and plotted to `docs/perf/parse_curve.svg`.
+/// Seconds to parse (typed SDK path, then `Value`) and seconds to drop the result, one
+/// iteration each, alternating which goes first.
+fn parse_and_drop(resp: &VendorResponse, body: &[u8], typed_first: bool) -> [(f64, f64); 2] {
+    let typed = || {
+        let t = Instant::now();
+        let v: PaymentLinkDetails = resp.json().expect("typed parse");
+        let parsed = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        drop(std::hint::black_box(v));
+        (parsed, t.elapsed().as_secs_f64())
+    };
+    let value = || {
+        let t = Instant::now();
+        let v: serde_json::Value = serde_json::from_slice(body).expect("value parse");
+        let parsed = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        drop(std::hint::black_box(v));
+        (parsed, t.elapsed().as_secs_f64())
+    };
+    if typed_first {
+        let t = typed();
+        [t, value()]
+    } else {
+        let v = value();
+        [typed(), v]
+    }
+}
+
+/// Parse time per charge against the number of charges (typed SDK path and `Value`, the
+/// parse alone and with dropping the result), printed with the linearity check and
+/// plotted to `docs/perf/parse_curve.svg`.
 pub fn parse_curve(quick: bool) {
     let sizes = [1_usize, 10, 100, 1_000, 10_000];
-    let (mut typed_pts, mut value_pts) = (Vec::new(), Vec::new());
+    // Per size: typed parse, typed parse + drop, Value parse, Value parse + drop (µs/charge).
+    let mut pts: [Vec<(f64, f64)>; 4] = Default::default();
     for &n in &sizes {
         let body = verify_body(n);
-        // About 40 MB of parsing per side and size (8 MB quick), at least 5 iterations.
-        let budget = if quick { 8 << 20 } else { 40 << 20 };
-        let iterations = (budget / body.len()).clamp(5, 2_000);
-        let [typed, value, _] = typed_vs_value(&body, iterations, 2);
-        let (t, v) = (median(&typed), median(&value));
+        let resp = verify_response(&body);
+        // About 40 MB of parsing per side and size (8 MB quick), at least 5 iterations (3
+        // quick), after one warm-up iteration.
+        let budget: usize = if quick { 8 << 20 } else { 40 << 20 };
+        let iterations = (budget / body.len()).clamp(if quick { 3 } else { 5 }, 2_000);
+        let _ = parse_and_drop(&resp, &body, true);
+        let mut t: [Vec<f64>; 4] = Default::default();
+        for i in 0..iterations {
+            let [(tp, td), (vp, vd)] = parse_and_drop(&resp, &body, i % 2 == 0);
+            for (k, x) in [tp, tp + td, vp, vp + vd].into_iter().enumerate() {
+                t[k].push(x);
+            }
+        }
+        let per: Vec<f64> = t.iter().map(|v| median(v) / n as f64 * 1e6).collect();
         println!(
-            "parse_curve charges={n}: body {} KB; typed {:.2} µs/charge ({:.3} ms), Value {:.2} µs/charge ({:.3} ms); {iterations} iterations",
+            "parse_curve charges={n}: body {} KB; µs per charge: typed parse {:.2}, typed parse+drop {:.2}, Value parse {:.2}, Value parse+drop {:.2}; {iterations} iterations",
             body.len() / 1024,
-            t / n as f64 * 1e6,
-            t * 1e3,
-            v / n as f64 * 1e6,
-            v * 1e3,
+            per[0],
+            per[1],
+            per[2],
+            per[3],
         );
-        typed_pts.push((n as f64, t / n as f64 * 1e6));
-        value_pts.push((n as f64, v / n as f64 * 1e6));
+        for (k, p) in per.into_iter().enumerate() {
+            pts[k].push((n as f64, p));
+        }
     }
-    let per = |n: f64| typed_pts.iter().find(|p| p.0 == n).map_or(0.0, |p| p.1);
-    let (a, b) = (per(100.0), per(10_000.0));
-    let spread = a.max(b) / a.min(b);
-    println!(
-        "parse_curve linear: typed time/charge at 10,000 charges ÷ at 100 = {:.3}; larger ÷ smaller {spread:.3} ({} the 1.5× bound)",
-        b / a,
-        if spread <= 1.5 { "within" } else { "OUTSIDE" }
-    );
+    let at = |k: usize, n: f64| pts[k].iter().find(|p| p.0 == n).map_or(0.0, |p| p.1);
+    for (k, what) in [(0, "typed parse"), (1, "typed parse+drop")] {
+        let (a, b) = (at(k, 100.0), at(k, 10_000.0));
+        let spread = a.max(b) / a.min(b);
+        println!(
+            "parse_curve linear ({what}): time/charge at 10,000 charges ÷ at 100 = {:.3} ({} the 1.5× bound)",
+            b / a,
+            if spread <= 1.5 { "within" } else { "OUTSIDE" }
+        );
+    }
     let ticks: Vec<f64> = sizes.iter().map(|&n| n as f64).collect();
+    let [tp, td, vp, vd] = pts;
     let svg = line_chart(
         "Decoda verify answer: parse time per charge",
         "charges in the answer (log scale)",
@@ -134,12 +177,20 @@ pub fn parse_curve(quick: bool) {
         &ticks,
         &[
             Series {
-                name: "typed (VendorResponse::json)",
-                points: typed_pts,
+                name: "typed (VendorResponse::json), parse",
+                points: tp,
             },
             Series {
-                name: "serde_json::Value",
-                points: value_pts,
+                name: "typed, parse + drop",
+                points: td,
+            },
+            Series {
+                name: "serde_json::Value, parse",
+                points: vp,
+            },
+            Series {
+                name: "serde_json::Value, parse + drop",
+                points: vd,
             },
         ],
     );
