@@ -35,8 +35,9 @@ use serde_json::{Map, Value};
 /// ```
 #[derive(Clone, Default)]
 pub struct VendorData {
-    /// The object as received, until someone looks inside (then `None` once changed).
-    raw: Option<Box<RawValue>>,
+    /// The object as received (JSON text of an object, by construction: only
+    /// [`VendorDataBuilder`] makes one), until it is changed.
+    raw: Option<String>,
     /// The parsed object; built from `raw` on first access.
     map: OnceLock<Map<String, Value>>,
 }
@@ -56,7 +57,7 @@ impl VendorData {
     pub fn is_empty(&self) -> bool {
         match (self.map.get(), &self.raw) {
             (Some(map), _) => map.is_empty(),
-            (None, Some(raw)) => raw.get() == "{}",
+            (None, Some(raw)) => raw == "{}",
             (None, None) => true,
         }
     }
@@ -68,7 +69,7 @@ impl VendorData {
                 .as_ref()
                 // The text is a JSON object by construction (see VendorDataBuilder), so
                 // this parse cannot fail; an empty map is the only safe answer if it did.
-                .and_then(|raw| serde_json::from_str(raw.get()).ok())
+                .and_then(|raw| serde_json::from_str(raw).ok())
                 .unwrap_or_default()
         })
     }
@@ -123,7 +124,7 @@ impl VendorData {
     /// The kept fields as the JSON text the vendor sent them in, when they were kept as
     /// text and not changed since (useful to pass them on without parsing).
     pub fn raw_json(&self) -> Option<&str> {
-        self.raw.as_deref().map(RawValue::get)
+        self.raw.as_deref()
     }
 }
 
@@ -217,8 +218,13 @@ impl VendorDataBuilder {
 
     fn key(&mut self, key: &str) {
         self.text.push(if self.text.is_empty() { '{' } else { ',' });
-        // A &str always serializes (JSON-escaped) into a String.
-        if let Ok(quoted) = serde_json::to_string(key) {
+        if key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            // Nothing to escape (the usual key): no temporary string.
+            self.text.push('"');
+            self.text.push_str(key);
+            self.text.push('"');
+        } else if let Ok(quoted) = serde_json::to_string(key) {
+            // A &str always serializes (JSON-escaped) into a String.
             self.text.push_str(&quoted);
         }
         self.text.push(':');
@@ -246,14 +252,12 @@ impl VendorDataBuilder {
             return VendorData::default();
         }
         self.text.push('}');
-        // Every part is valid JSON (a RawValue or serde_json's own output), so this
-        // validation pass succeeds; it does not allocate beyond the box it returns.
-        match RawValue::from_string(self.text) {
-            Ok(raw) => VendorData {
-                raw: Some(raw),
-                map: OnceLock::new(),
-            },
-            Err(_) => VendorData::default(),
+        // Valid JSON by construction: every key is serde_json's quoting of a `&str`, every
+        // value a `RawValue` (checked by the parser that produced it) or serde_json's own
+        // output. So no validation pass here (it would read every kept byte once more).
+        VendorData {
+            raw: Some(self.text),
+            map: OnceLock::new(),
         }
     }
 }
@@ -272,18 +276,20 @@ mod tests {
         let mut b = VendorDataBuilder::with_capacity(64);
         b.push_raw("card", raw(r#"{ "brand" : "visa" }"#));
         b.push_raw("we\"ird", raw("[1, 2]"));
+        b.push_raw("tab\there\\", raw("true"));
         b.push("n", &7);
         let lazy = b.finish();
         assert!(lazy.map.get().is_none(), "not parsed until read");
         assert!(!lazy.is_empty());
         let eager = VendorData::from_map(
-            json!({"card": {"brand": "visa"}, "we\"ird": [1, 2], "n": 7})
+            json!({"card": {"brand": "visa"}, "we\"ird": [1, 2], "tab\there\\": true, "n": 7})
                 .as_object()
                 .unwrap()
                 .clone(),
         );
         assert_eq!(lazy, eager);
-        assert_eq!(lazy.len(), 3);
+        assert_eq!(lazy.len(), 4);
+        assert_eq!(lazy["tab\there\\"], true);
         assert_eq!(lazy["card"]["brand"], "visa");
         assert_eq!(lazy["missing"], Value::Null);
         assert!(lazy.contains_key("we\"ird"));
@@ -291,7 +297,10 @@ mod tests {
             serde_json::to_value(&lazy).unwrap(),
             serde_json::to_value(&eager).unwrap()
         );
-        assert_eq!(format!("{lazy:?}"), r#"VendorData{"card", "n", "we\"ird"}"#);
+        assert_eq!(
+            format!("{lazy:?}"),
+            r#"VendorData{"card", "n", "tab\there\\", "we\"ird"}"#
+        );
     }
 
     #[test]
