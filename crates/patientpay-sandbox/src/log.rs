@@ -246,6 +246,9 @@ impl Entry {
 pub(crate) struct RequestLog {
     limits: LogLimits,
     entries: VecDeque<(Entry, usize)>,
+    /// The head buffers of cleared entries, reused by the next records (never more than
+    /// the ring held, so never more memory than the bounds allowed).
+    spare: Vec<Vec<u8>>,
     pub(crate) bytes: usize,
     pub(crate) dropped: u64,
 }
@@ -255,6 +258,7 @@ impl RequestLog {
         RequestLog {
             limits,
             entries: VecDeque::new(),
+            spare: Vec::new(),
             bytes: 0,
             dropped: 0,
         }
@@ -266,15 +270,17 @@ impl RequestLog {
             self.dropped += 1;
             return;
         }
-        // At the count bound the oldest entry goes anyway: reuse its buffer.
-        let mut spare = Vec::new();
-        if self.entries.len() >= self.limits.max_requests
+        // At the count bound the oldest entry goes anyway: reuse its buffer (or one left by
+        // `clear`).
+        let spare = if self.entries.len() >= self.limits.max_requests
             && let Some((old, c)) = self.entries.pop_front()
         {
             self.bytes -= c;
             self.dropped += 1;
-            spare = old.head;
-        }
+            old.head
+        } else {
+            self.spare.pop().unwrap_or_default()
+        };
         let entry = Entry::with_buffer(req, self.limits.max_body_bytes, spare);
         self.push(entry);
     }
@@ -314,8 +320,10 @@ impl RequestLog {
             .count()
     }
 
+    /// Forgets every entry, keeping their buffers for the next records.
     pub(crate) fn clear(&mut self) {
-        self.entries.clear();
+        self.spare
+            .extend(self.entries.drain(..).map(|(e, _)| e.head));
         self.bytes = 0;
     }
 }
@@ -418,6 +426,15 @@ mod tests {
         assert!(recs[1].sent_secret("authorization", "Bearer s3cret"));
         let costs: usize = log.entries.iter().map(|(e, _)| e.cost()).sum();
         assert_eq!(log.bytes, costs);
+        // Cleared buffers serve the next records; the content is the new request's.
+        log.clear();
+        assert_eq!((log.records().len(), log.bytes, log.spare.len()), (0, 0, 2));
+        let mut req = request(b"");
+        req.path = "/after".to_owned();
+        log.record(&req);
+        assert_eq!(log.spare.len(), 1);
+        assert_eq!(log.records()[0].path, "/after");
+        assert!(log.records()[0].sent_secret("authorization", "Bearer s3cret"));
         let mut none = RequestLog::new(LogLimits::new(0, 1 << 20, 1024));
         none.record(&request(b""));
         assert_eq!((none.records().len(), none.dropped), (0, 1));
