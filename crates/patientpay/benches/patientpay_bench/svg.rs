@@ -30,7 +30,8 @@ fn text(s: &mut String, x: f64, y: f64, anchor: &str, extra: &str, content: &str
 }
 
 fn tick(v: f64) -> String {
-    let digits = usize::from(v < 100.0 && v != v.round()) + usize::from(v < 1.0);
+    let frac = v != v.round();
+    let digits = usize::from(frac && v < 100.0) + usize::from(frac && v < 1.0);
     format!("{v:.digits$}")
 }
 
