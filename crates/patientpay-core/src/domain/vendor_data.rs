@@ -128,6 +128,98 @@ impl VendorData {
     }
 }
 
+impl VendorData {
+    /// The fields of `value` (which must serialize to a JSON object) that `keep` accepts,
+    /// kept as JSON text: a vendor crate's way to keep what its typed model read but the
+    /// unified model does not name, without building a `Value` per field. `keep` sees each
+    /// key and its JSON text (`"null"` for a null).
+    ///
+    /// ```
+    /// use patientpay_core::VendorData;
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Wire { id: String, rule: Option<String>, memo: Option<String> }
+    /// let wire = Wire { id: "c_1".into(), rule: Some("r_9".into()), memo: None };
+    /// let data = VendorData::from_serialized(&wire, |k, v| k != "id" && v.get() != "null").unwrap();
+    /// assert_eq!(data.raw_json(), Some(r#"{"rule":"r_9"}"#));
+    /// ```
+    ///
+    /// # Errors
+    /// When `value` does not serialize, or not to an object.
+    pub fn from_serialized<T: Serialize + ?Sized>(
+        value: &T,
+        keep: impl FnMut(&str, &RawValue) -> bool,
+    ) -> Result<VendorData, serde_json::Error> {
+        let mut text = Vec::with_capacity(512);
+        serde_json::to_writer(&mut text, value)?;
+        let mut de = serde_json::Deserializer::from_slice(&text);
+        let mut builder = VendorDataBuilder::with_capacity(text.len());
+        serde::de::DeserializeSeed::deserialize(
+            Filter {
+                builder: &mut builder,
+                keep,
+            },
+            &mut de,
+        )?;
+        de.end()?;
+        Ok(builder.finish())
+    }
+}
+
+/// Streams an object's entries into a builder, keeping those `keep` accepts.
+struct Filter<'b, F> {
+    builder: &'b mut VendorDataBuilder,
+    keep: F,
+}
+
+impl<'de, F: FnMut(&str, &RawValue) -> bool> serde::de::DeserializeSeed<'de> for Filter<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(&str, &RawValue) -> bool> serde::de::Visitor<'de> for Filter<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let value: &'de RawValue = map.next_value()?;
+            if (self.keep)(&key.0, value) {
+                self.builder.push_raw(&key.0, value);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An object key, borrowed unless it holds an escape.
+struct Key<'a>(std::borrow::Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 impl From<Map<String, Value>> for VendorData {
     fn from(map: Map<String, Value>) -> VendorData {
         VendorData::from_map(map)
@@ -314,6 +406,24 @@ mod tests {
         assert_eq!(d.remove("a"), Some(json!(1)));
         assert_eq!(serde_json::to_string(&d).unwrap(), r#"{"b":2}"#);
         assert_eq!(d.clone().into_map().len(), 1);
+    }
+
+    #[test]
+    fn from_serialized_keeps_what_keep_accepts() {
+        let value = json!({"id": "c_1", "a\"b": [1, {"x": null}], "gone": null, "n": 2});
+        let d = VendorData::from_serialized(&value, |k, v| k != "id" && v.get() != "null").unwrap();
+        assert!(d.map.get().is_none(), "kept as text");
+        assert_eq!(d.len(), 2);
+        assert_eq!(d["a\"b"][1], json!({"x": null}));
+        assert_eq!(d["n"], 2);
+        assert!(!d.contains_key("id") && !d.contains_key("gone"));
+        assert!(VendorData::from_serialized(&[1, 2], |_, _| true).is_err());
+        assert!(VendorData::from_serialized(&"text", |_, _| true).is_err());
+        assert!(
+            VendorData::from_serialized(&json!({}), |_, _| true)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -38,6 +38,8 @@ const CHARGE_KEYS: &[&str] = &[
     "description",
     "createdDate",
     "items",
+    // PHI (optional in the settle body): never kept.
+    "patient",
 ];
 /// Item keys the unified [`ChargeItem`] names itself.
 const ITEM_KEYS: &[&str] = &["id", "name", "quantity", "price"];
@@ -204,8 +206,8 @@ pub fn charge_from_wire(mut c: wire::ChargeDetailWithItems) -> Result<Charge, St
         .into_iter()
         .map(item_from_wire)
         .collect::<Result<Vec<_>, _>>()?;
+    // `patient` (PHI) was cleared above and is never kept.
     charge.vendor_data = vendor_data(&c, CHARGE_KEYS)?;
-    charge.vendor_data.as_map_mut().remove("patient");
     Ok(charge)
 }
 
@@ -217,20 +219,13 @@ fn item_from_wire(mut i: wire::ChargeItemDetail) -> Result<ChargeItem, String> {
     Ok(item)
 }
 
-/// `value`'s JSON object without `named` keys and without `null`s that mean "absent".
+/// `value`'s JSON object without `named` keys and without `null`s that mean "absent",
+/// kept as JSON text (no `Value` per field; parsed only if a caller reads it).
 fn vendor_data<T: serde::Serialize>(value: &T, named: &[&str]) -> Result<VendorData, String> {
-    let Value::Object(map) =
-        serde_json::to_value(value).map_err(|e| format!("cannot keep vendor fields: {e}"))?
-    else {
-        return Err("cannot keep vendor fields: not an object".to_owned());
-    };
-    let kept: Map<String, Value> = map
-        .into_iter()
-        .filter(|(k, v)| {
-            !named.contains(&k.as_str()) && (!v.is_null() || NULL_MEANS_NULL.contains(&k.as_str()))
-        })
-        .collect();
-    Ok(VendorData::from_map(kept))
+    VendorData::from_serialized(value, |k, v| {
+        !named.contains(&k) && (v.get() != "null" || NULL_MEANS_NULL.contains(&k))
+    })
+    .map_err(|e| format!("cannot keep vendor fields: {}", describe(&e)))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -491,7 +486,12 @@ mod tests {
         );
         assert_eq!(charge.items[0].unit_price, usd(2500));
         assert_eq!(charge.items[0].quantity, 2);
-        let keys: Vec<&str> = charge.vendor_data.as_map().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = charge
+            .vendor_data
+            .as_map()
+            .keys()
+            .map(String::as_str)
+            .collect();
         for k in [
             "ruleSetId",
             "meta",
