@@ -18,7 +18,7 @@ use patientpay_core::domain::{
     PaymentState, SettleChargesFromCredit, VendorData, VerifyPatient,
 };
 use patientpay_core::{Currency, Error, Money, Result};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::wire;
 
