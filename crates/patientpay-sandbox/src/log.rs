@@ -1,6 +1,7 @@
 //! The request log: a ring of [`RecordedRequest`]s bounded by [`LogLimits`].
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use serde::Serialize;
@@ -137,16 +138,17 @@ impl RecordedRequest {
     }
 }
 
-/// What the ring keeps of one request: built on the request path with a few copies and no
-/// parsing (header names and values back to back in one buffer, the body cut to
-/// [`LogLimits::max_body_bytes`]); turned into a [`RecordedRequest`] (redacted, JSON parsed)
-/// only when a test reads the log.
+/// What the ring keeps of one request: built on the request path with one copy and no
+/// parsing (the path and the header names and values back to back in one buffer, the body
+/// cut to [`LogLimits::max_body_bytes`]); turned into a [`RecordedRequest`] (redacted, JSON
+/// parsed) only when a test reads the log.
 #[derive(Debug)]
 pub(crate) struct Entry {
     method: http::Method,
     /// The path, then per header: name length and value length (`u32` little endian each),
-    /// the name (lowercase, as `http` keeps it) and the value bytes. One allocation.
-    head: Vec<u8>,
+    /// the name (lowercase, as `http` keeps it) and the value bytes. Shared by the entries
+    /// of byte-identical heads (a client repeating one call): see [`RequestLog::record`].
+    head: Arc<[u8]>,
     path_len: usize,
     header_count: usize,
     query: Vec<(String, String)>,
@@ -156,39 +158,38 @@ pub(crate) struct Entry {
     body_len: usize,
 }
 
+/// Writes `req`'s path and headers into `out` (cleared first) in [`Entry::head`]'s layout;
+/// returns the number of headers.
+fn write_head(req: &SandboxRequest, out: &mut Vec<u8>) -> usize {
+    out.clear();
+    out.extend_from_slice(req.path.as_bytes());
+    let mut header_count = 0;
+    for (name, value) in &req.headers {
+        let (name, value) = (name.as_str().as_bytes(), value.as_bytes());
+        // Header names and values are far below 4 GiB (hyper refuses long heads).
+        out.extend_from_slice(&u32::try_from(name.len()).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend_from_slice(name);
+        out.extend_from_slice(value);
+        header_count += 1;
+    }
+    header_count
+}
+
 impl Entry {
     #[cfg(test)]
     pub(crate) fn new(req: &SandboxRequest, max_body: usize) -> Entry {
-        Entry::with_buffer(req, max_body, Vec::new())
+        let mut head = Vec::new();
+        let header_count = write_head(req, &mut head);
+        Entry::with_head(req, max_body, Arc::from(head), header_count)
     }
 
-    /// The entry for `req`, its head written into `buf` (an evicted entry's buffer, reused
-    /// when its capacity fits: no allocation per request once the ring is full).
-    fn with_buffer(req: &SandboxRequest, max_body: usize, buf: Vec<u8>) -> Entry {
-        let size: usize = req.path.len()
-            + req
-                .headers
-                .iter()
-                .map(|(n, v)| 8 + n.as_str().len() + v.len())
-                .sum::<usize>();
-        // A much larger buffer is not kept for a small head: the bound counts capacity.
-        let mut head = if buf.capacity() >= size && buf.capacity() <= 2 * size.max(256) {
-            buf
-        } else {
-            Vec::with_capacity(size)
-        };
-        head.clear();
-        head.extend_from_slice(req.path.as_bytes());
-        let mut header_count = 0;
-        for (name, value) in &req.headers {
-            let (name, value) = (name.as_str().as_bytes(), value.as_bytes());
-            // Header names and values are far below 4 GiB (hyper refuses long heads).
-            head.extend_from_slice(&u32::try_from(name.len()).unwrap_or(u32::MAX).to_le_bytes());
-            head.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_le_bytes());
-            head.extend_from_slice(name);
-            head.extend_from_slice(value);
-            header_count += 1;
-        }
+    fn with_head(
+        req: &SandboxRequest,
+        max_body: usize,
+        head: Arc<[u8]>,
+        header_count: usize,
+    ) -> Entry {
         let kept = &req.body[..req.body.len().min(max_body)];
         Entry {
             method: req.method.clone(),
@@ -226,11 +227,11 @@ impl Entry {
         })
     }
 
-    /// What this entry costs the log's byte bound: the bytes it holds (its head buffer's
-    /// capacity), plus 64 for itself.
+    /// What this entry costs the log's byte bound: the bytes it holds (a shared head counted
+    /// whole for each entry, so the bound errs on the safe side), plus 64 for itself.
     fn cost(&self) -> usize {
         let query: usize = self.query.iter().map(|(k, v)| k.len() + v.len()).sum();
-        query + self.head.capacity() + self.body.len() + 64
+        query + self.head.len() + self.body.len() + 64
     }
 
     /// `true` when this is a `method` (case-insensitive) request to `path` (exact, or a
@@ -241,14 +242,18 @@ impl Entry {
     }
 }
 
+/// How many distinct recent heads [`RequestLog::record`] compares a new head with.
+const RECENT_HEADS: usize = 4;
+
 /// The request log: a ring bounded by count and bytes.
 #[derive(Debug)]
 pub(crate) struct RequestLog {
     limits: LogLimits,
     entries: VecDeque<(Entry, usize)>,
-    /// The head buffers of cleared entries, reused by the next records (never more than
-    /// the ring held, so never more memory than the bounds allowed).
-    spare: Vec<Vec<u8>>,
+    /// The last few distinct heads recorded (most recent last), shared with their entries.
+    recent: Vec<Arc<[u8]>>,
+    /// Where the next head is written before it is compared with [`Self::recent`].
+    scratch: Vec<u8>,
     pub(crate) bytes: usize,
     pub(crate) dropped: u64,
 }
@@ -258,30 +263,39 @@ impl RequestLog {
         RequestLog {
             limits,
             entries: VecDeque::new(),
-            spare: Vec::new(),
+            recent: Vec::new(),
+            scratch: Vec::new(),
             bytes: 0,
             dropped: 0,
         }
     }
 
-    /// Records `req`, dropping the oldest entries as the bounds require.
+    /// Records `req`, dropping the oldest entries as the bounds require. A head
+    /// byte-identical to a recent one (the same call repeated) shares that one's buffer:
+    /// an entry is then a small struct, so a full ring of repeated calls stays in the CPU
+    /// caches instead of touching ten thousand cold buffers.
     pub(crate) fn record(&mut self, req: &SandboxRequest) {
         if self.limits.max_requests == 0 {
             self.dropped += 1;
             return;
         }
-        // At the count bound the oldest entry goes anyway: reuse its buffer (or one left by
-        // `clear`).
-        let spare = if self.entries.len() >= self.limits.max_requests
-            && let Some((old, c)) = self.entries.pop_front()
-        {
-            self.bytes -= c;
-            self.dropped += 1;
-            old.head
-        } else {
-            self.spare.pop().unwrap_or_default()
+        let header_count = write_head(req, &mut self.scratch);
+        let head = match self.recent.iter().position(|h| **h == *self.scratch) {
+            Some(at) => Arc::clone(&self.recent[at]),
+            None => {
+                let head: Arc<[u8]> = Arc::from(self.scratch.as_slice());
+                if self.recent.len() >= RECENT_HEADS {
+                    self.recent.remove(0);
+                }
+                self.recent.push(Arc::clone(&head));
+                head
+            }
         };
-        let entry = Entry::with_buffer(req, self.limits.max_body_bytes, spare);
+        // A large head is not kept around as scratch space.
+        if self.scratch.capacity() > 64 * 1024 {
+            self.scratch = Vec::new();
+        }
+        let entry = Entry::with_head(req, self.limits.max_body_bytes, head, header_count);
         self.push(entry);
     }
 
@@ -320,10 +334,10 @@ impl RequestLog {
             .count()
     }
 
-    /// Forgets every entry, keeping their buffers for the next records.
+    /// Forgets every entry.
     pub(crate) fn clear(&mut self) {
-        self.spare
-            .extend(self.entries.drain(..).map(|(e, _)| e.head));
+        self.entries.clear();
+        self.recent.clear();
         self.bytes = 0;
     }
 }
@@ -405,7 +419,7 @@ mod tests {
     }
 
     #[test]
-    fn a_full_ring_reuses_the_oldest_buffer_and_keeps_the_newest() {
+    fn a_full_ring_keeps_the_newest_and_repeated_heads_share_one_buffer() {
         let mut log = RequestLog::new(LogLimits::new(2, 1 << 20, 1024));
         for (i, path) in ["/first", "/second/longer/path", "/3"].iter().enumerate() {
             let mut req = request(b"");
@@ -426,15 +440,39 @@ mod tests {
         assert!(recs[1].sent_secret("authorization", "Bearer s3cret"));
         let costs: usize = log.entries.iter().map(|(e, _)| e.cost()).sum();
         assert_eq!(log.bytes, costs);
-        // Cleared buffers serve the next records; the content is the new request's.
+        // The same head twice: one buffer; a different one (another token): its own.
+        let mut log = RequestLog::new(LogLimits::new(10, 1 << 20, 1024));
+        log.record(&request(b"1"));
+        log.record(&request(b"2"));
+        let mut other = request(b"3");
+        other
+            .headers
+            .insert("authorization", HeaderValue::from_static("Bearer other"));
+        log.record(&other);
+        let heads: Vec<&Arc<[u8]>> = log.entries.iter().map(|(e, _)| &e.head).collect();
+        assert!(Arc::ptr_eq(heads[0], heads[1]));
+        assert!(!Arc::ptr_eq(heads[1], heads[2]));
+        let recs = log.records();
+        assert!(recs[1].sent_secret("authorization", "Bearer s3cret"));
+        assert!(recs[2].sent_secret("authorization", "Bearer other"));
+        assert_eq!(recs[1].body, Bytes::from_static(b"2"));
+        // More distinct heads than RECENT_HEADS are all recorded right.
+        for i in 0..(2 * RECENT_HEADS) {
+            let mut req = request(b"");
+            req.path = format!("/p{i}");
+            log.record(&req);
+        }
+        let paths: Vec<String> = log.records().into_iter().map(|r| r.path).collect();
+        assert_eq!(paths.len(), 10);
+        assert_eq!(
+            paths[2..],
+            (0..8).map(|i| format!("/p{i}")).collect::<Vec<_>>()[..]
+        );
         log.clear();
-        assert_eq!((log.records().len(), log.bytes, log.spare.len()), (0, 0, 2));
-        let mut req = request(b"");
-        req.path = "/after".to_owned();
-        log.record(&req);
-        assert_eq!(log.spare.len(), 1);
-        assert_eq!(log.records()[0].path, "/after");
-        assert!(log.records()[0].sent_secret("authorization", "Bearer s3cret"));
+        assert_eq!(
+            (log.records().len(), log.bytes, log.recent.len()),
+            (0, 0, 0)
+        );
         let mut none = RequestLog::new(LogLimits::new(0, 1 << 20, 1024));
         none.record(&request(b""));
         assert_eq!((none.records().len(), none.dropped), (0, 1));
