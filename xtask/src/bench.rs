@@ -10,8 +10,14 @@ use std::time::Instant;
 use crate::{cargo, root, run};
 
 /// Build figures, the bench binary (its output ends with four `ratio` lines), and the
-/// fifth `ratio` line. `args` go to the bench binary (`--quick`).
+/// fifth `ratio` line. `args` go to the bench binary (`--quick`); `--build-cost-only`
+/// runs only the clean-build comparison (two clean release builds) and its `ratio` line.
 pub fn bench(args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "--build-cost-only") {
+        let vs_bare = build_cost_vs_bare()?;
+        println!("ratio build_one_vendor_vs_bare {vs_bare:.3}");
+        return Ok(());
+    }
     build_times()?;
     let vs_bare = build_cost_vs_bare()?;
     let mut cmd = cargo();
