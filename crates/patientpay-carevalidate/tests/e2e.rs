@@ -133,12 +133,9 @@ async fn checkout_pay_creates_an_intent_with_exact_amount_and_method_types() {
         .await
         .unwrap();
     assert_eq!(raw.status, Some(200));
-    assert_eq!(
-        raw.raw.0["message"],
-        "payment Intent initiated successfully"
-    );
+    assert_eq!(raw.raw["message"], "payment Intent initiated successfully");
     assert!(
-        raw.raw.0["data"]["paymentIntentSecret"]
+        raw.raw["data"]["paymentIntentSecret"]
             .as_str()
             .unwrap()
             .starts_with("pi_")
@@ -187,7 +184,7 @@ async fn save_for_later_then_complete_the_setup() {
         .await
         .unwrap();
     assert_eq!(raw.success, Some(true));
-    assert!(raw.raw.0.contains_key("paymentSecret"));
+    assert!(raw.raw.contains_key("paymentSecret"));
     assert_eq!(sandbox.requests()[1].json, Some(json!({})));
 
     // The browser confirms the setup intent; the backend completes it with its id.
@@ -276,7 +273,7 @@ async fn updates_payment_info_and_the_vendor_keeps_it() {
         .await
         .unwrap();
     assert_eq!(raw.data.unwrap().code, UpdateUserCode::PaymentSetupUpdated);
-    assert_eq!(raw.raw.0["data"]["code"], "PAYMENT_SETUP_UPDATED");
+    assert_eq!(raw.raw["data"]["code"], "PAYMENT_SETUP_UPDATED");
     assert_eq!(sandbox.count("POST", USERS), 2);
     assert_eq!(
         sandbox.requests()[0].json,

@@ -134,7 +134,7 @@ pub enum Command {
     Demo,
     /// Verify saved webhook deliveries, or receive and forward the sandbox's (Decoda, CareValidate).
     #[command(subcommand)]
-    Webhooks(crate::webhooks::WebhooksCommand),
+    Webhooks(WebhooksCommand),
 }
 
 /// `payment-methods …`
@@ -484,4 +484,35 @@ pub struct SandboxArgs {
     /// A JSON seed file (see the sandbox docs); default: the built-in demo data.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
+}
+
+/// `webhooks …`
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Verify a saved delivery body against its signature header value and print the typed
+    /// event. The secret comes from DECODA_WEBHOOK_SECRET or CAREVALIDATE_WEBHOOK_SECRET.
+    /// Exit 1 with the reason (e.g. `signature mismatch`) when it does not verify.
+    Verify {
+        /// The raw body as received, byte for byte.
+        #[arg(long, value_name = "FILE")]
+        body: PathBuf,
+        /// The value of the `Decoda-Signature` / `x-cv-signature` header.
+        #[arg(long, value_name = "SIG")]
+        signature: String,
+    },
+    /// Register a webhook with the sandbox (--base-url), receive its deliveries on a local
+    /// port, verify each, forward it (same body and signature header) to URL, and print one
+    /// line per delivery. The sandbox gets the forward target's status, so its retries reach
+    /// your app. Ctrl-C stops.
+    Listen {
+        /// Where to forward verified deliveries (`http://…`).
+        #[arg(long, value_name = "URL")]
+        forward_to: String,
+        /// Local port to receive on (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Stop after this many verified deliveries.
+        #[arg(long, value_name = "N")]
+        max_events: Option<u64>,
+    },
 }

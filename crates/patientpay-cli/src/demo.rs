@@ -16,7 +16,7 @@ use patientpay::{
 use patientpay_sandbox::{Sandbox, Seed};
 use serde_json::Value;
 
-use crate::run::Failure;
+use crate::failure::Failure;
 
 /// What `patientpay sandbox` prints: where it listens, the credentials and sample data of
 /// every vendor.
@@ -59,7 +59,10 @@ fn sample_saved_method(vendor: &str) -> AddPaymentMethod {
                 Value::Object(map) => map,
                 _ => serde_json::Map::new(),
             };
-            AddPaymentMethod::from_processor_object(Processor::Rainforest, VendorData::from_map(map))
+            AddPaymentMethod::from_processor_object(
+                Processor::Rainforest,
+                VendorData::from_map(map),
+            )
         }
     }
 }

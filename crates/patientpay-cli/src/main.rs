@@ -3,6 +3,7 @@
 
 mod cli;
 mod demo;
+mod failure;
 mod providers;
 mod run;
 mod webhooks;

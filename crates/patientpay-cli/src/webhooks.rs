@@ -9,11 +9,9 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream, ToSocketAddrs};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::Subcommand;
 use patientpay::carevalidate::webhook::CareValidateWebhooks;
 use patientpay::decoda::webhook::DecodaWebhooks;
 use patientpay::webhook::{
@@ -21,44 +19,13 @@ use patientpay::webhook::{
 };
 use serde_json::{Value, json};
 
-use crate::cli::{Cli, ProviderName};
-use crate::run::{Failure, usage};
+use crate::cli::{Cli, ProviderName, WebhooksCommand};
+use crate::failure::{Failure, usage};
 
 /// The environment variable holding Decoda's webhook secret.
 pub const ENV_DECODA_SECRET: &str = "DECODA_WEBHOOK_SECRET";
 /// The environment variable holding CareValidate's webhook secret.
 pub const ENV_CAREVALIDATE_SECRET: &str = "CAREVALIDATE_WEBHOOK_SECRET";
-
-/// `webhooks …`
-#[derive(Debug, Subcommand)]
-pub enum WebhooksCommand {
-    /// Verify a saved delivery body against its signature header value and print the typed
-    /// event. The secret comes from DECODA_WEBHOOK_SECRET or CAREVALIDATE_WEBHOOK_SECRET.
-    /// Exit 1 with the reason (e.g. `signature mismatch`) when it does not verify.
-    Verify {
-        /// The raw body as received, byte for byte.
-        #[arg(long, value_name = "FILE")]
-        body: PathBuf,
-        /// The value of the `Decoda-Signature` / `x-cv-signature` header.
-        #[arg(long, value_name = "SIG")]
-        signature: String,
-    },
-    /// Register a webhook with the sandbox (--base-url), receive its deliveries on a local
-    /// port, verify each, forward it (same body and signature header) to URL, and print one
-    /// line per delivery. The sandbox gets the forward target's status, so its retries reach
-    /// your app. Ctrl-C stops.
-    Listen {
-        /// Where to forward verified deliveries (`http://…`).
-        #[arg(long, value_name = "URL")]
-        forward_to: String,
-        /// Local port to receive on (0 picks a free one).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// Stop after this many verified deliveries.
-        #[arg(long, value_name = "N")]
-        max_events: Option<u64>,
-    },
-}
 
 fn verifier(cli: &Cli) -> Result<(Arc<dyn Webhooks>, &'static str, &'static str), Failure> {
     match cli.provider {

@@ -20,11 +20,11 @@
 #![deny(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod capability;
 pub mod domain;
 pub mod error;
 pub mod money;
 mod open_enum;
+mod operation;
 mod outcome;
 pub mod pipeline;
 pub mod provider;
@@ -45,6 +45,7 @@ pub use capability::{Checkout, PatientBilling, PaymentMethods};
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub use capability::{MockCheckout, MockPatientBilling, MockPaymentMethods};
+pub use domain::capability;
 pub use domain::*;
 pub use error::{Error, Result};
 pub use money::{AmountError, Currency, MajorUnitsJson, Money};

@@ -16,7 +16,7 @@
 //! * [`Error::next_step`] — what to do next, in words.
 
 use crate::error::Error;
-use crate::provider::Operation;
+use crate::operation::Operation;
 
 impl Error {
     /// Wraps `cause`, a failure of a money-moving call after the request may have reached

@@ -10,7 +10,7 @@ use patientpay_core::futures_util;
 use patientpay_core::pipeline::{Answer, Call};
 use patientpay_core::{Error, Money, PatientBilling, Result, async_trait};
 
-use crate::client::{Decoda, NAME, PaymentTableQuery, verify_phi};
+use crate::client::{Decoda, NAME, PaymentTableQuery, check_charge_card, verify_phi};
 use crate::endpoints as ep;
 use crate::{map, wire};
 
@@ -49,25 +49,6 @@ pub(crate) fn check_charges(charges: &[Charge], patient: Option<&PatientRef>) ->
                 ));
             }
         }
-    }
-    Ok(())
-}
-
-/// The charge-card answer must be for what was asked and not negative.
-pub(crate) fn check_charge_card(
-    resp: &wire::ChargePaymentMethodResponse,
-    expected: Money,
-    answer: &Answer,
-) -> Result<()> {
-    if resp.amount < 0 {
-        return Err(answer.contradicts(format!("a negative amount ({})", resp.amount)));
-    }
-    if resp.amount != expected.minor_units() {
-        return Err(answer.contradicts(format!(
-            "amount {} instead of the {} asked",
-            resp.amount,
-            expected.minor_units()
-        )));
     }
     Ok(())
 }

@@ -284,7 +284,7 @@ impl Decoda {
         let (resp, answer) = self
             .charge_card_answer(payment_method_id, payin_config_id, options)
             .await?;
-        crate::billing::check_charge_card(&resp, expected, &answer)?;
+        check_charge_card(&resp, expected, &answer)?;
         Ok(map::payment_from_charge_card(
             resp,
             payin_config_id,
@@ -474,6 +474,25 @@ impl PaymentProvider for Decoda {
     fn webhooks(&self) -> Option<&dyn Webhooks> {
         Some(&self.webhooks)
     }
+}
+
+/// The charge-card answer must be for what was asked and not negative.
+pub(crate) fn check_charge_card(
+    resp: &wire::ChargePaymentMethodResponse,
+    expected: Money,
+    answer: &Answer,
+) -> Result<()> {
+    if resp.amount < 0 {
+        return Err(answer.contradicts(format!("a negative amount ({})", resp.amount)));
+    }
+    if resp.amount != expected.minor_units() {
+        return Err(answer.contradicts(format!(
+            "amount {} instead of the {} asked",
+            resp.amount,
+            expected.minor_units()
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -162,7 +162,10 @@ async fn saved_methods_list_add_remove() {
     assert_eq!(saved.funding.as_deref(), Some("debit"));
     assert_eq!(saved.processor_id.as_deref(), Some("mtd_new"));
     let body = sandbox.requests().last().unwrap().json.clone().unwrap();
-    assert_eq!(body, serde_json::Value::Object(rainforest("mtd_new").into_map()));
+    assert_eq!(
+        body,
+        serde_json::Value::Object(rainforest("mtd_new").into_map())
+    );
 
     // A token is refused before any request: Decoda needs the Rainforest object.
     sandbox.clear_requests();

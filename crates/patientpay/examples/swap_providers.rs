@@ -139,7 +139,10 @@ fn sample_saved_method(vendor: &str) -> AddPaymentMethod {
             let serde_json::Value::Object(map) = object else {
                 unreachable!("a JSON object literal")
             };
-            AddPaymentMethod::from_processor_object(Processor::Rainforest, VendorData::from_map(map))
+            AddPaymentMethod::from_processor_object(
+                Processor::Rainforest,
+                VendorData::from_map(map),
+            )
         }
     }
 }

@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::markdown::Attrs;
-use crate::ci::target_dir;
+use crate::target_dir;
 
 /// How long one runnable block may take against the sandbox.
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);

@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::ResponseMeta;
 use crate::error::{Error, Result};
-use crate::pipeline::ResponseMeta;
 
 // ---------------------------------------------------------------------------------------
 // Per-call options

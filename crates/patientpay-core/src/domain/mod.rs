@@ -5,19 +5,23 @@
 //! test (or a mock) can build them. Types holding PHI print `<redacted>` for it in `Debug`;
 //! secrets are [`secrecy`] types.
 //!
-//! The types of each capability live beside its trait in [`crate::capability`]; this module
+//! The types of each capability live beside its trait in [`capability`] (a child of this
+//! module, so the two never depend on each other in a circle); this module
 //! holds what they share (patients, addresses, per-call options) and re-exports them all,
 //! so `patientpay_core::domain::X` names every domain type.
 
+pub mod capability;
 mod common;
+mod meta;
 mod patient;
 mod payment_info;
 mod vendor_data;
 
-pub use crate::capability::billing::*;
-pub use crate::capability::checkout::*;
-pub use crate::capability::payment_methods::*;
+pub use capability::billing::*;
+pub use capability::checkout::*;
+pub use capability::payment_methods::*;
 pub use common::*;
+pub use meta::{RateLimit, ResponseMeta};
 pub use patient::*;
 pub use payment_info::*;
 pub use vendor_data::{VendorData, VendorDataBuilder};

@@ -13,9 +13,9 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::operation::Operation;
 use crate::pipeline::response::VendorResponse;
 use crate::pipeline::retry::{Attempt, Decision, decide};
-use crate::provider::Operation;
 
 pub use super::request::{
     DEFAULT_MAX_CONNECTIONS_PER_HOST, DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,

@@ -29,11 +29,11 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::{CallOptions, check_id};
 use crate::error::{Error, Result};
+use crate::operation::Operation;
 use crate::pipeline::client::{HttpClient, VendorRequest};
 use crate::pipeline::response::{ResponseMeta, VendorResponse};
 use crate::pipeline::retry::RetrySafety;
 use crate::pipeline::url::BaseUrl;
-use crate::provider::Operation;
 use crate::scrub::{RequestScrubberBuilder, Scrubber};
 
 /// The most a money call's error keeps of the vendor's raw answer (scrubbed).

@@ -12,8 +12,8 @@ use serde::Serialize;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::operation::Operation;
 use crate::pipeline::retry::{RetryPolicy, RetrySafety};
-use crate::provider::Operation;
 
 /// Default cap on a response body: 16 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
