@@ -27,7 +27,8 @@ pub const CHECKOUT_MEDIUM: wire::PaymentMedium = wire::PaymentMedium::PaymentLin
 
 fn opt_str(map: &mut VendorData, key: &str, value: &Option<String>) {
     if let Some(v) = value {
-        map.as_map_mut().insert(key.to_owned(), Value::String(v.clone()));
+        map.as_map_mut()
+            .insert(key.to_owned(), Value::String(v.clone()));
     }
 }
 
@@ -80,10 +81,14 @@ pub fn saved_method_from_wire(m: wire::PaymentMethodSummary) -> SavedPaymentMeth
     opt_str(&mut extra, "bankName", &m.bank_name);
     opt_str(&mut extra, "description", &m.description);
     if let Some(n) = m.account_number_last4 {
-        extra.as_map_mut().insert("accountNumberLast4".into(), Value::from(n));
+        extra
+            .as_map_mut()
+            .insert("accountNumberLast4".into(), Value::from(n));
     }
     if let Some(n) = m.routing_number {
-        extra.as_map_mut().insert("routingNumber".into(), Value::from(n));
+        extra
+            .as_map_mut()
+            .insert("routingNumber".into(), Value::from(n));
     }
     if let Some(t) = &m.method_type {
         extra
@@ -457,7 +462,8 @@ mod tests {
     #[test]
     fn a_rainforest_object_missing_fields_is_refused_by_name() {
         let mut o = VendorData::default();
-        o.as_map_mut().insert("paymentMethodId".into(), Value::String("mtd".into()));
+        o.as_map_mut()
+            .insert("paymentMethodId".into(), Value::String("mtd".into()));
         let e = rainforest_object(&o).unwrap_err();
         assert_eq!(e.invalid_field(), Some("payment_method"));
         assert!(e.to_string().contains("missing field"), "{e}");
