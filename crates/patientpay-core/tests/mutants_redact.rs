@@ -129,8 +129,11 @@ fn a_plus_or_parenthesis_not_followed_by_a_digit_starts_no_run() {
     assert_eq!(scrub_vendor_message("(("), "((");
 }
 
-/// Kills the issue-21 survivor `replace + with -`/`*` in `last_digit_end.max(i + 1)` in
-/// `scrub_digit_runs`: short runs are copied whole and counted on their own.
+/// Kills the issue-21 survivor `replace + with -`/`*` in the copy of a short run,
+/// `out.extend(&chars[i..last_digit_end.max(i + 1)])`, in `scrub_digit_runs`: short runs are
+/// copied whole and counted on their own. (The same mutants of the next line,
+/// `i = last_digit_end.max(i + 1)`, never advance: every test hangs and cargo-mutants
+/// counts them caught by timeout.)
 #[test]
 fn digit_runs_split_by_other_characters_are_counted_separately() {
     // 3 + 4 digits around a letter are two short numbers, not a phone.
