@@ -10,7 +10,7 @@
 //! - `snapshots`: runs the insta snapshot tests and lists pending `.snap.new` files.
 //! - `bench`: the build-cost figures and the benchmarks (see `bench.rs`,
 //!   docs/performance.md).
-//! - `mutants`: mutation testing of core's safety files (see `mutants.rs`, docs/contributing.md).
+//! - `mutants`: mutation testing of core's safety files (see `mutants/`, docs/contributing.md).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
