@@ -254,7 +254,7 @@ impl PatientBilling for Decoda {
             .phi(verify_phi(&body));
         // The borrowed view, not the owned model of verify_patient_raw: see wire::verified.
         let answer = self.api.send(&ep::VERIFY_PATIENT, call).await?;
-        let details: wire::verified::VerifiedDetails<'_> = answer.decode()?;
+        let details: map::VerifyAnswer<'_> = answer.decode()?;
         map::balance_from_verified(details).map_err(|d| answer.invalid(d))
     }
 

@@ -3,9 +3,12 @@
 //! - Decoda's integers are minor units. Charges, items and credit balances carry no currency
 //!   and are [`DECODA_CURRENCY`] (USD); a payment is in its own `currency` (default USD).
 //! - A verified charge keeps every Decoda field the unified [`Charge`] does not name in
-//!   `vendor_data` (camelCase keys, `null`s dropped), so it can go back into settle
-//!   unchanged — except the embedded `patient` summary, which is PHI, is optional in
+//!   `vendor_data` (camelCase keys, top-level `null`s dropped), so it can go back into
+//!   settle unchanged — except the embedded `patient` summary, which is PHI, is optional in
 //!   `ChargeDetail-Input` and is not needed (Decoda identifies the patient by `patientId`).
+//!   `verify_patient_balance` ([`balance_from_response`]) keeps them as Decoda sent them,
+//!   through a borrowed view of the answer (`wire::verified`); [`balance_from_wire`], from
+//!   the owned model, keeps the owned model re-serialized. Both give the same settle body.
 //! - Decoda's `ChargeStatus` and `PaymentStatus` map to the vendor-neutral
 //!   [`ChargeState`] and [`PaymentState`] ([`charge_state`], [`payment_state`]); an unknown
 //!   value is kept verbatim.
@@ -148,20 +151,35 @@ pub fn verify_to_wire(request: &VerifyPatient) -> wire::VerifyPatient {
 /// [`Error::Decode`] when the body is not a verify answer (saying what and where, never
 /// the values) or the amounts overflow.
 pub fn balance_from_response(resp: &VendorResponse) -> Result<PatientBalance> {
-    let details: VerifiedDetails<'_> = resp.json()?;
+    let details: VerifyAnswer<'_> = resp.json()?;
     balance_from_verified(details).map_err(|d| resp.decode_error(d))
 }
 
-/// The unified balance of the borrowed view of a verify answer.
-pub(crate) fn balance_from_verified(
-    details: VerifiedDetails<'_>,
-) -> Result<PatientBalance, String> {
+/// The verify answer as `verify_patient_balance` decodes it: the borrowed view, each
+/// charge and item mapped to the unified one as soon as it is read.
+pub(crate) type VerifyAnswer<'a> = VerifiedDetails<'a, Mapped<Charge>>;
+
+/// A unified value mapped from its view while the answer is read (no `Vec` of views).
+pub(crate) struct Mapped<T>(T);
+
+impl<'de> serde::Deserialize<'de> for Mapped<ChargeItem> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        VerifiedItem::deserialize(d).map(|i| Mapped(item_from_verified(i)))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Mapped<Charge> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        VerifiedCharge::<'de, Mapped<ChargeItem>>::deserialize(d)
+            .map(|c| Mapped(charge_from_verified(c)))
+    }
+}
+
+/// The unified balance of the decoded verify answer.
+pub(crate) fn balance_from_verified(details: VerifyAnswer<'_>) -> Result<PatientBalance, String> {
     let patient = patient_from_verified(details.patient);
-    let charges = details
-        .charges
-        .into_iter()
-        .map(charge_from_verified)
-        .collect();
+    // Same layout: collected in place.
+    let charges = details.charges.into_iter().map(|c| c.0).collect();
     PatientBalance::new(
         patient,
         charges,
@@ -204,7 +222,7 @@ fn patient_from_verified(p: VerifiedPatient<'_>) -> Patient {
     patient
 }
 
-fn charge_from_verified(c: VerifiedCharge<'_>) -> Charge {
+fn charge_from_verified(c: VerifiedCharge<'_, Mapped<ChargeItem>>) -> Charge {
     let mut charge = Charge::new(
         c.patient_id.owned(),
         charge_state(&c.status),
@@ -214,7 +232,8 @@ fn charge_from_verified(c: VerifiedCharge<'_>) -> Charge {
     charge.id = owned(c.id);
     charge.description = owned(c.description);
     charge.created_at = c.created_date;
-    charge.items = c.items.into_iter().map(item_from_verified).collect();
+    // Same layout: collected in place.
+    charge.items = c.items.into_iter().map(|i| i.0).collect();
     // Everything else but the embedded `patient` (PHI, never read), as sent.
     charge.vendor_data = c.kept;
     charge

@@ -33,6 +33,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use patientpay_core::{VendorData, VendorDataBuilder};
 use serde::de::{self, IgnoredAny, Visitor};
@@ -83,12 +84,13 @@ pub(crate) fn owned(t: Option<Text<'_>>) -> Option<String> {
     t.map(Text::owned)
 }
 
-/// `PaymentLinkDetails`, as the unified balance reads it.
+/// `PaymentLinkDetails`, as the unified balance reads it. `C` is what each charge is read
+/// as: a [`VerifiedCharge`], or (in [`crate::map`]) the unified charge mapped from it as it
+/// is read, so the answer's charges are not held twice.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct VerifiedDetails<'a> {
-    #[serde(borrow)]
-    pub(crate) charges: Vec<VerifiedCharge<'a>>,
+pub(crate) struct VerifiedDetails<'a, C = VerifiedCharge<'a>> {
+    pub(crate) charges: Vec<C>,
     #[serde(borrow)]
     pub(crate) patient: VerifiedPatient<'a>,
     #[serde(borrow)]
@@ -145,11 +147,12 @@ impl fmt::Debug for VerifiedPatient<'_> {
     }
 }
 
-/// A `ChargeDetailWithItems`, as the unified [`Charge`] reads it.
+/// A `ChargeDetailWithItems`, as the unified [`Charge`] reads it. `I` is what each item is
+/// read as (as `C` of [`VerifiedDetails`]).
 ///
 /// [`Charge`]: patientpay_core::domain::Charge
 #[derive(Debug)]
-pub(crate) struct VerifiedCharge<'a> {
+pub(crate) struct VerifiedCharge<'a, I = VerifiedItem<'a>> {
     pub(crate) id: Option<Text<'a>>,
     pub(crate) patient_id: Text<'a>,
     pub(crate) status: ChargeStatus,
@@ -157,7 +160,7 @@ pub(crate) struct VerifiedCharge<'a> {
     pub(crate) total_outstanding: i64,
     pub(crate) description: Option<Text<'a>>,
     pub(crate) created_date: Option<OffsetDateTime>,
-    pub(crate) items: Vec<VerifiedItem<'a>>,
+    pub(crate) items: Vec<I>,
     /// Every other field but the embedded `patient`, as sent (see the module docs).
     pub(crate) kept: VendorData,
 }
@@ -280,24 +283,31 @@ impl<'de> Deserialize<'de> for NullableDateTime {
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for VerifiedCharge<'a> {
+impl<'de: 'a, 'a, I: Deserialize<'de>> Deserialize<'de> for VerifiedCharge<'a, I> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        reparse(d, |capacity| ChargeVisitor { capacity })
+        reparse(d, |capacity| ChargeVisitor {
+            capacity,
+            items: PhantomData,
+        })
     }
 }
 
-struct ChargeVisitor {
+struct ChargeVisitor<I> {
     capacity: usize,
+    items: PhantomData<I>,
 }
 
-impl<'de> Visitor<'de> for ChargeVisitor {
-    type Value = VerifiedCharge<'de>;
+impl<'de, I: Deserialize<'de>> Visitor<'de> for ChargeVisitor<I> {
+    type Value = VerifiedCharge<'de, I>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a charge object")
     }
 
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<VerifiedCharge<'de>, A::Error> {
+    fn visit_map<A: de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<VerifiedCharge<'de, I>, A::Error> {
         let mut id: Option<Option<Text<'de>>> = None;
         let mut patient_id: Option<Text<'de>> = None;
         let mut status: Option<ChargeStatus> = None;
@@ -305,7 +315,7 @@ impl<'de> Visitor<'de> for ChargeVisitor {
         let mut total_outstanding: Option<i64> = None;
         let mut description: Option<Option<Text<'de>>> = None;
         let mut created_date: Option<NullableDateTime> = None;
-        let mut items: Option<Vec<VerifiedItem<'de>>> = None;
+        let mut items: Option<Vec<I>> = None;
         let mut seen = [false; 9];
         let mut seen_kept = [false; CHARGE_KEPT.len()];
         let mut kept = VendorDataBuilder::with_capacity(self.capacity);
