@@ -458,3 +458,49 @@ async fn the_sandbox_answer_settles_as_the_owned_model_did() {
         .collect();
     assert_eq!(sent, [serde_json::to_value(&b2).unwrap()]);
 }
+
+/// The verify call registers the last name, phone and date of birth as sent; the pipeline
+/// derives the other forms. A vendor echoing any of them has each hidden.
+#[tokio::test]
+async fn verify_echoes_of_every_phone_and_date_form_are_hidden() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let decoda = provider(&sandbox);
+    let dob = parse_date("dob", "1985-04-12").unwrap();
+    let forms = [
+        "RIVERA",
+        "+14155550101",
+        "14155550101",
+        "4155550101",
+        "(415) 555-0101",
+        "415-555-0101",
+        "1985-04-12",
+        "04/12/1985",
+        "4/12/1985",
+        "12/04/1985",
+        "April 12, 1985",
+    ];
+    for phone in ["+14155550101", "+1 (415) 555-0101", "415.555.0101"] {
+        let echo = format!("no patient {}", forms.join(" | "));
+        sandbox.inject(
+            Fault::on("POST", "/billing/payment-link/verify-patient")
+                .status_body(
+                    404,
+                    "application/json",
+                    serde_json::to_vec(&serde_json::json!({ "detail": echo })).unwrap(),
+                )
+                .times(1),
+        );
+        let e = decoda
+            .verify_patient_balance(VerifyPatient::new("pat_1001", "Rivera", phone, dob))
+            .await
+            .unwrap_err();
+        let shown = format!("{e} {e:?}");
+        assert!(
+            shown.contains("no patient"),
+            "the message is shown: {shown}"
+        );
+        for form in forms {
+            assert!(!shown.contains(form), "{phone}: {form} in {shown}");
+        }
+    }
+}
