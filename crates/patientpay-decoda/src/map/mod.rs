@@ -811,6 +811,20 @@ mod tests {
     }
 
     #[test]
+    fn a_malformed_kept_part_fails_settle_not_verify() {
+        // The owned model refused the whole answer; the view keeps the part as sent, and
+        // building the settle body refuses it, naming the charge, without the value.
+        let body =
+            answer_with_charges().replacen("\"tips\": [", "\"tips\": \"Jane Doe\", \"x\": [", 1);
+        assert!(serde_json::from_str::<wire::PaymentLinkDetails>(&body).is_err());
+        let balance = viewed(&body);
+        assert_eq!(balance.charges[0].vendor_data["tips"], "Jane Doe");
+        let e = charge_to_wire(0, &balance.charges[0]).unwrap_err();
+        assert_eq!(e.invalid_field(), Some("charges[0]"));
+        assert!(!e.to_string().contains("Jane"), "{e}");
+    }
+
+    #[test]
     fn an_unknown_status_is_kept() {
         let body = answer_with_charges().replacen("\"OUTSTANDING\"", "\"ON_HOLD\"", 1);
         let balance = viewed(&body);

@@ -23,10 +23,11 @@
 //!   [`crate::datetime`] says (an odd one is `None`).
 //!
 //! What the owned model checked and this view does not: the shape of the kept parts
-//! (payments, tips, adjustments, the inventory item...) and of the patient fields the
-//! unified model does not read. A malformed one no longer fails verify; it is kept as
-//! sent, and a settle built from it fails before any I/O (`charge_to_wire`:
-//! `InvalidInput` naming the charge).
+//! (payments, tips, adjustments, the inventory item...), of each charge's embedded
+//! patient, and of the answer's patient fields the unified model does not read (its
+//! `type` and `createdDate` are still required and checked). A malformed kept part no
+//! longer fails verify; it is kept as sent, and a settle built from it fails before any
+//! I/O (`charge_to_wire`: `InvalidInput` naming the charge).
 //!
 //! It must be decoded from JSON text in memory (`serde_json::from_str`/`from_slice`), which
 //! is what the pipeline does: kept parts are captured as [`RawValue`]s.
@@ -438,7 +439,7 @@ mod tests {
     }
 
     #[test]
-    fn kept_text_is_one_allocation_of_the_right_size() {
+    fn kept_text_fits_in_the_capacity_taken_from_the_object() {
         let body = r#"{"patientId":"p","totalOutstanding":1,"payments":[{"paymentId":"x","amount":1}],"tips":[]}"#;
         let c = charge(body);
         let raw = c.kept.raw_json().unwrap();
