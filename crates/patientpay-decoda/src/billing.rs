@@ -252,11 +252,10 @@ impl PatientBilling for Decoda {
             .json(&body)?
             .options(&request.options)
             .phi(verify_phi(&body));
-        let (details, answer) = self
-            .api
-            .json::<wire::PaymentLinkDetails>(&ep::VERIFY_PATIENT, call)
-            .await?;
-        map::balance_from_wire(details).map_err(|d| answer.invalid(d))
+        // The borrowed view, not the owned model of verify_patient_raw: see wire::verified.
+        let answer = self.api.send(&ep::VERIFY_PATIENT, call).await?;
+        let details: map::VerifyAnswer<'_> = answer.decode()?;
+        map::balance_from_verified(details).map_err(|d| answer.invalid(d))
     }
 
     async fn settle_charges_from_credit(

@@ -2,6 +2,7 @@
 //! endpoint) and its [`PaymentProvider`] handle. The capability traits are implemented in
 //! `methods.rs` (PaymentMethods, Checkout) and `billing.rs` (PatientBilling).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use patientpay_core::domain::CallOptions;
@@ -44,21 +45,45 @@ impl fmt::Debug for Decoda {
 }
 
 /// The personal values of a verify body, in the forms a vendor may echo them: the last
-/// name, the phone (as sent and its digits), the date of birth as sent (`YYYY-MM-DD`) and
-/// in US form (`MM/DD/YYYY`).
-pub(crate) fn verify_phi(body: &wire::VerifyPatient) -> Vec<String> {
-    let mut phi = vec![
-        body.last_name.clone(),
-        body.phone_number.clone(),
-        body.date_of_birth.clone(),
-    ];
-    phi.extend(phone_forms(&body.phone_number));
-    let parts: Vec<&str> = body.date_of_birth.split('-').collect();
-    if let [y, m, d] = parts.as_slice() {
-        phi.push(format!("{m}/{d}/{y}"));
+/// name, the phone and the date of birth as sent, which the pipeline registers with its
+/// scrubber in every form vendors print ([`Call::phi`](patientpay_core::pipeline::Call::phi):
+/// a `YYYY-MM-DD` date in its ISO, US, day-first and spelled-out forms; a phone of 7+
+/// digits and `+-(). ` only in its digit and punctuated forms). Only what the pipeline
+/// would not derive is added: the digits (with and without a leading 1) of a phone it
+/// takes for text, the US form of a date it cannot parse. The body's values are borrowed
+/// (the pipeline copies what it keeps).
+pub(crate) fn verify_phi(body: &wire::VerifyPatient) -> Vec<Cow<'_, str>> {
+    let mut phi: Vec<Cow<'_, str>> = Vec::with_capacity(6);
+    phi.extend(
+        [&body.last_name, &body.phone_number, &body.date_of_birth]
+            .into_iter()
+            .map(|v| Cow::Borrowed(v.as_str())),
+    );
+    if !registered_as_phone(&body.phone_number) {
+        phi.extend(phone_forms(&body.phone_number).into_iter().map(Cow::Owned));
+    }
+    let dob = body.date_of_birth.trim();
+    if patientpay_core::domain::parse_date("dob", dob).is_err() {
+        let mut parts = dob.split('-');
+        if let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        {
+            phi.push(Cow::Owned(format!("{m}/{d}/{y}")));
+        }
     }
     phi.retain(|v| v.trim().len() > 1);
     phi
+}
+
+/// Whether the pipeline registers `value` as a phone (and so hides its digit forms
+/// itself): the rule of core's `Call::phi` registration — 7 or more digits, nothing but
+/// digits and `+-(). `. Tested through the pipeline in `tests/e2e.rs`
+/// (`verify_echoes_of_every_phone_and_date_form_are_hidden`).
+fn registered_as_phone(value: &str) -> bool {
+    let v = value.trim();
+    v.bytes().filter(u8::is_ascii_digit).count() >= 7
+        && v.bytes()
+            .all(|c| c.is_ascii_digit() || b"+-(). ".contains(&c))
 }
 
 /// A phone's digits, with and without a leading country code 1.
@@ -538,16 +563,28 @@ mod tests {
 
     #[test]
     fn verify_phi_has_every_form() {
+        // The pipeline derives the digit forms of this phone and the US form of this date
+        // itself (tests/e2e.rs checks the echoes are hidden).
         let body = wire::VerifyPatient::new("p", "Rivera", "+1 (415) 555-0101", "1985-04-12");
+        assert_eq!(
+            verify_phi(&body),
+            ["Rivera", "+1 (415) 555-0101", "1985-04-12"]
+        );
+        // A phone it takes for text, a date it cannot parse: the forms are added here.
+        let body = wire::VerifyPatient::new("p", "Rivera", "+1 415 555 0101 (mobile)", "1985-4-12");
         let phi = verify_phi(&body);
         for v in [
             "Rivera",
-            "04/12/1985",
-            "1985-04-12",
-            "4155550101",
+            "+1 415 555 0101 (mobile)",
+            "1985-4-12",
             "14155550101",
+            "4155550101",
+            "4/12/1985",
         ] {
             assert!(phi.iter().any(|p| p == v), "{v} missing from {phi:?}");
         }
+        assert!(registered_as_phone("+1 (415) 555-0101"));
+        assert!(!registered_as_phone("555-01"));
+        assert!(!registered_as_phone("415 555 0101 x7"));
     }
 }

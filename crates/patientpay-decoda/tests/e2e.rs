@@ -397,3 +397,110 @@ async fn raw_methods_return_full_models() {
     );
     assert_eq!(summary.currency, "USD");
 }
+
+#[tokio::test]
+async fn the_sandbox_answer_settles_as_the_owned_model_did() {
+    // verify_patient_balance reads the answer through a borrowed view (vendor_data as
+    // sent); verify_patient_raw through the owned model. The settle body built from either
+    // is the same, and the sandbox takes it.
+    let sandbox = Sandbox::start().await.unwrap();
+    let decoda = provider(&sandbox);
+    let viewed = decoda.verify_patient_balance(maria()).await.unwrap();
+    let raw = decoda
+        .verify_patient_raw(
+            &patientpay_decoda::wire::VerifyPatient::new(
+                "pat_1001",
+                "Rivera",
+                "+14155550101",
+                "1985-04-12",
+            ),
+            &patientpay_core::CallOptions::new(),
+        )
+        .await
+        .unwrap();
+    let owned = patientpay_decoda::map::balance_from_wire(raw).unwrap();
+    assert_eq!(viewed.patient, owned.patient);
+    assert_eq!(viewed.total_outstanding, owned.total_outstanding);
+    for c in &viewed.charges {
+        assert!(!c.vendor_data.contains_key("patient"), "PHI kept");
+    }
+    let bodies = |charges: &[patientpay_core::Charge]| -> Vec<serde_json::Value> {
+        charges
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                serde_json::to_value(patientpay_decoda::map::charge_to_wire(i, c).unwrap()).unwrap()
+            })
+            .collect()
+    };
+    assert_eq!(bodies(&viewed.charges), bodies(&owned.charges));
+    let request = |b: &patientpay_core::PatientBalance| {
+        SettleChargesFromCredit::new(usd(100), b.charges.clone())
+    };
+    let (q1, b1) = patientpay_decoda::map::settle_to_wire(&request(&viewed)).unwrap();
+    let (q2, b2) = patientpay_decoda::map::settle_to_wire(&request(&owned)).unwrap();
+    assert_eq!(q1, q2);
+    assert_eq!(
+        serde_json::to_value(&b1).unwrap(),
+        serde_json::to_value(&b2).unwrap()
+    );
+    sandbox.clear_requests();
+    let payment = decoda
+        .settle_charges_from_credit(request(&viewed))
+        .await
+        .unwrap();
+    assert_eq!(payment.amount, usd(100));
+    let sent: Vec<serde_json::Value> = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path == SETTLE)
+        .map(|r| r.json.clone().unwrap())
+        .collect();
+    assert_eq!(sent, [serde_json::to_value(&b2).unwrap()]);
+}
+
+/// The verify call registers the last name, phone and date of birth as sent; the pipeline
+/// derives the other forms. A vendor echoing any of them has each hidden.
+#[tokio::test]
+async fn verify_echoes_of_every_phone_and_date_form_are_hidden() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let decoda = provider(&sandbox);
+    let dob = parse_date("dob", "1985-04-12").unwrap();
+    let forms = [
+        "RIVERA",
+        "+14155550101",
+        "14155550101",
+        "4155550101",
+        "(415) 555-0101",
+        "415-555-0101",
+        "1985-04-12",
+        "04/12/1985",
+        "4/12/1985",
+        "12/04/1985",
+        "April 12, 1985",
+    ];
+    for phone in ["+14155550101", "+1 (415) 555-0101", "415.555.0101"] {
+        let echo = format!("no patient {}", forms.join(" | "));
+        sandbox.inject(
+            Fault::on("POST", "/billing/payment-link/verify-patient")
+                .status_body(
+                    404,
+                    "application/json",
+                    serde_json::to_vec(&serde_json::json!({ "detail": echo })).unwrap(),
+                )
+                .times(1),
+        );
+        let e = decoda
+            .verify_patient_balance(VerifyPatient::new("pat_1001", "Rivera", phone, dob))
+            .await
+            .unwrap_err();
+        let shown = format!("{e} {e:?}");
+        assert!(
+            shown.contains("no patient"),
+            "the message is shown: {shown}"
+        );
+        for form in forms {
+            assert!(!shown.contains(form), "{phone}: {form} in {shown}");
+        }
+    }
+}

@@ -45,23 +45,44 @@ fn verify_request() {
 
 #[test]
 fn settle_request_from_a_verified_charge() {
-    let details: wire::PaymentLinkDetails = serde_json::from_str(
-        &std::fs::read_to_string(format!(
-            "{}/tests/fixtures/verify_response_doc_example.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
-    )
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/verify_response_doc_example.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
     .unwrap();
-    let balance = map::balance_from_wire(details).unwrap();
-    let request =
-        SettleChargesFromCredit::new(Money::from_minor(100, Currency::USD), balance.charges)
-            .with_credit_ids(["cr_1", "cr_2"]);
-    let (query, body) = map::settle_to_wire(&request).unwrap();
-    let req = client()
-        .settle_request(&query, &body, &CallOptions::new())
-        .unwrap();
-    insta::assert_json_snapshot!("settle_request_from_doc_example", shown(&req));
+    // As verify_patient_balance reads the answer (the borrowed view, vendor_data as sent)
+    // and as the owned model of verify_patient_raw does: the same settle request, the one
+    // the snapshot holds since before the view.
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    let resp = patientpay_core::pipeline::VendorResponse::from_parts(
+        "decoda",
+        patientpay_core::Operation::VerifyPatientBalance,
+        200,
+        headers,
+        text.clone(),
+    );
+    let viewed = map::balance_from_response(&resp).unwrap();
+    let details: wire::PaymentLinkDetails = serde_json::from_str(&text).unwrap();
+    let owned = map::balance_from_wire(details).unwrap();
+    let request = |charges| {
+        SettleChargesFromCredit::new(Money::from_minor(100, Currency::USD), charges)
+            .with_credit_ids(["cr_1", "cr_2"])
+    };
+    let shown_settle = |request: &SettleChargesFromCredit| {
+        let (query, body) = map::settle_to_wire(request).unwrap();
+        shown(
+            &client()
+                .settle_request(&query, &body, &CallOptions::new())
+                .unwrap(),
+        )
+    };
+    let from_view = shown_settle(&request(viewed.charges));
+    assert_eq!(from_view, shown_settle(&request(owned.charges)));
+    insta::assert_json_snapshot!("settle_request_from_doc_example", from_view);
 }
 
 #[test]

@@ -3,9 +3,12 @@
 //! - Decoda's integers are minor units. Charges, items and credit balances carry no currency
 //!   and are [`DECODA_CURRENCY`] (USD); a payment is in its own `currency` (default USD).
 //! - A verified charge keeps every Decoda field the unified [`Charge`] does not name in
-//!   `vendor_data` (camelCase keys, `null`s dropped), so it can go back into settle
-//!   unchanged — except the embedded `patient` summary, which is PHI, is optional in
+//!   `vendor_data` (camelCase keys, top-level `null`s dropped), so it can go back into
+//!   settle unchanged — except the embedded `patient` summary, which is PHI, is optional in
 //!   `ChargeDetail-Input` and is not needed (Decoda identifies the patient by `patientId`).
+//!   `verify_patient_balance` ([`balance_from_response`]) keeps them as Decoda sent them,
+//!   through a borrowed view of the answer (`wire::verified`); [`balance_from_wire`], from
+//!   the owned model, keeps the owned model re-serialized. Both give the same settle body.
 //! - Decoda's `ChargeStatus` and `PaymentStatus` map to the vendor-neutral
 //!   [`ChargeState`] and [`PaymentState`] ([`charge_state`], [`payment_state`]); an unknown
 //!   value is kept verbatim.
@@ -17,10 +20,14 @@ use patientpay_core::domain::{
     Charge, ChargeItem, ChargeState, PartialAddress, Patient, PatientBalance, Payment,
     PaymentState, SettleChargesFromCredit, VendorData, VerifyPatient,
 };
+use patientpay_core::pipeline::VendorResponse;
 use patientpay_core::{Currency, Error, Money, Result};
 use serde_json::Value;
 
 use crate::wire;
+use crate::wire::verified::{
+    NULL_MEANS_NULL, VerifiedCharge, VerifiedDetails, VerifiedItem, VerifiedPatient, owned,
+};
 
 mod wave2;
 pub use wave2::*;
@@ -43,8 +50,6 @@ const CHARGE_KEYS: &[&str] = &[
 ];
 /// Item keys the unified [`ChargeItem`] names itself.
 const ITEM_KEYS: &[&str] = &["id", "name", "quantity", "price"];
-/// Nullable keys whose absence means a non-null default: a `null` must be kept.
-const NULL_MEANS_NULL: &[&str] = &["discountAmount", "discountPercentage"];
 
 /// Checks that `money` is in [`DECODA_CURRENCY`], the only currency Decoda's amounts use.
 ///
@@ -136,7 +141,117 @@ pub fn verify_to_wire(request: &VerifyPatient) -> wire::VerifyPatient {
     )
 }
 
-/// The unified balance of a verify answer.
+/// The unified balance of a verify answer's body, read as
+/// [`verify_patient_balance`](patientpay_core::PatientBilling::verify_patient_balance)
+/// reads it: through a borrowed view of the answer, not the owned
+/// [`wire::PaymentLinkDetails`] ([`balance_from_wire`]); the fields the unified model does
+/// not name are kept in `vendor_data` as Decoda sent them.
+///
+/// # Errors
+/// [`Error::Decode`] when the body is not a verify answer (saying what and where, never
+/// the values) or the amounts overflow.
+pub fn balance_from_response(resp: &VendorResponse) -> Result<PatientBalance> {
+    let details: VerifyAnswer<'_> = resp.json()?;
+    balance_from_verified(details).map_err(|d| resp.decode_error(d))
+}
+
+/// The verify answer as `verify_patient_balance` decodes it: the borrowed view, each
+/// charge and item mapped to the unified one as soon as it is read.
+pub(crate) type VerifyAnswer<'a> = VerifiedDetails<'a, Mapped<Charge>>;
+
+/// A unified value mapped from its view while the answer is read (no `Vec` of views).
+pub(crate) struct Mapped<T>(T);
+
+impl<'de> serde::Deserialize<'de> for Mapped<ChargeItem> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        VerifiedItem::deserialize(d).map(|i| Mapped(item_from_verified(i)))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Mapped<Charge> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        VerifiedCharge::<'de, Mapped<ChargeItem>>::deserialize(d)
+            .map(|c| Mapped(charge_from_verified(c)))
+    }
+}
+
+/// The unified balance of the decoded verify answer.
+pub(crate) fn balance_from_verified(details: VerifyAnswer<'_>) -> Result<PatientBalance, String> {
+    let patient = patient_from_verified(details.patient);
+    // Same layout: collected in place.
+    let charges = details.charges.into_iter().map(|c| c.0).collect();
+    PatientBalance::new(
+        patient,
+        charges,
+        details.payment_link.owned(),
+        DECODA_CURRENCY,
+    )
+    .map_err(|e| e.to_string())
+}
+
+fn patient_from_verified(p: VerifiedPatient<'_>) -> Patient {
+    let mut patient = Patient::new(p.id.owned());
+    patient.first_name = owned(p.first_name);
+    patient.last_name = owned(p.last_name);
+    patient.email = owned(p.email);
+    patient.phone = owned(p.phone_number);
+    patient.date_of_birth = p.date_of_birth;
+    patient.credit_balance = p
+        .credit_balance
+        .map(|c| Money::from_minor(c, DECODA_CURRENCY));
+    let any_address = [
+        &p.address,
+        &p.address_line_two,
+        &p.city,
+        &p.state,
+        &p.zip_code,
+        &p.country,
+    ]
+    .iter()
+    .any(|f| f.is_some());
+    if any_address {
+        let mut a = PartialAddress::default();
+        a.line1 = owned(p.address);
+        a.line2 = owned(p.address_line_two);
+        a.city = owned(p.city);
+        a.state = owned(p.state);
+        a.postal_code = owned(p.zip_code);
+        a.country = owned(p.country);
+        patient.address = Some(a);
+    }
+    patient
+}
+
+fn charge_from_verified(c: VerifiedCharge<'_, Mapped<ChargeItem>>) -> Charge {
+    let mut charge = Charge::new(
+        c.patient_id.owned(),
+        charge_state(&c.status),
+        Money::from_minor(c.total, DECODA_CURRENCY),
+        Money::from_minor(c.total_outstanding, DECODA_CURRENCY),
+    );
+    charge.id = owned(c.id);
+    charge.description = owned(c.description);
+    charge.created_at = c.created_date;
+    // Same layout: collected in place.
+    charge.items = c.items.into_iter().map(|i| i.0).collect();
+    // Everything else but the embedded `patient` (PHI, never read), as sent.
+    charge.vendor_data = c.kept;
+    charge
+}
+
+fn item_from_verified(i: VerifiedItem<'_>) -> ChargeItem {
+    let mut item = ChargeItem::new(i.quantity, Money::from_minor(i.price, DECODA_CURRENCY));
+    item.id = owned(i.id);
+    item.name = owned(i.name);
+    item.vendor_data = i.kept;
+    item
+}
+
+/// The unified balance of the owned verify answer (the one
+/// [`verify_patient_raw`](crate::Decoda::verify_patient_raw) returns). `vendor_data` holds
+/// the owned model re-serialized: the fields it types, with their defaults, and not the
+/// fields it does not know; [`balance_from_response`] keeps them as sent instead. Both
+/// give the same settle body ([`settle_to_wire`]).
 ///
 /// # Errors
 /// A description (no values) when the amounts overflow.
@@ -531,6 +646,234 @@ mod tests {
             "output-only item fields are dropped"
         );
         assert_eq!(body["meta"]["visit"], "v1");
+    }
+
+    // -----------------------------------------------------------------------------------
+    // The borrowed view (`verify_patient_balance`) against the owned model.
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    fn response(body: &str) -> VendorResponse {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        VendorResponse::from_parts(
+            "decoda",
+            patientpay_core::Operation::VerifyPatientBalance,
+            200,
+            headers,
+            body.to_owned(),
+        )
+    }
+
+    fn viewed(body: &str) -> PatientBalance {
+        balance_from_response(&response(body)).unwrap()
+    }
+
+    fn owned_model(body: &str) -> PatientBalance {
+        balance_from_wire(serde_json::from_str(body).unwrap()).unwrap()
+    }
+
+    /// Every charge's settle body (payable or not), directly and through JSON (as the
+    /// CLI passes a verified charge on).
+    fn settle_bodies(balance: &PatientBalance) -> Vec<Value> {
+        balance
+            .charges
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                let back: Charge =
+                    serde_json::from_str(&serde_json::to_string(c).unwrap()).unwrap();
+                [c, &back].map(|c| serde_json::to_value(charge_to_wire(i, c).unwrap()).unwrap())
+            })
+            .collect()
+    }
+
+    /// A verify answer holding [`CHARGE`] twice (once paid, once with fields the owned
+    /// model does not know at every level).
+    fn answer_with_charges() -> String {
+        let paid = CHARGE.replace("\"OUTSTANDING\"", "\"PAID\"").replace(
+            "\"refunds\": []",
+            "\"refunds\": [], \"futureNested\": {\"a\": [1, null]}",
+        );
+        format!(
+            r#"{{"charges": [{CHARGE}, {paid}], "patient": {{"id": "pat_1", "type": "PATIENT",
+               "createdDate": "2023-01-01T00:00:00Z", "firstName": "Jane", "zipCode": "94107",
+               "dateOfBirth": "1990-01-05", "creditBalance": 7500}}, "paymentLink": "https://pay/l/1"}}"#
+        )
+    }
+
+    #[test]
+    fn the_view_settles_as_the_owned_model_did() {
+        let bodies = [
+            fixture("verify_response_doc_example.json"),
+            fixture("verify_response_every_enum.json"),
+            fixture("verify_response_minimal.json"),
+            answer_with_charges(),
+        ];
+        for body in &bodies {
+            let (new, old) = (viewed(body), owned_model(body));
+            assert_eq!(new.patient, old.patient);
+            assert_eq!(new.payment_link, old.payment_link);
+            assert_eq!(new.total_outstanding, old.total_outstanding);
+            assert_eq!(new.charges.len(), old.charges.len());
+            for (n, o) in new.charges.iter().zip(&old.charges) {
+                assert_eq!(
+                    (
+                        &n.id,
+                        &n.patient_id,
+                        &n.status,
+                        n.total,
+                        n.total_outstanding
+                    ),
+                    (
+                        &o.id,
+                        &o.patient_id,
+                        &o.status,
+                        o.total,
+                        o.total_outstanding
+                    )
+                );
+                assert_eq!(
+                    (&n.description, n.created_at),
+                    (&o.description, o.created_at)
+                );
+                assert_eq!(n.items.len(), o.items.len());
+                for (n, o) in n.items.iter().zip(&o.items) {
+                    assert_eq!(
+                        (&n.id, &n.name, n.quantity, n.unit_price),
+                        (&o.id, &o.name, o.quantity, o.unit_price)
+                    );
+                }
+            }
+            assert!(!new.charges.is_empty());
+            assert_eq!(settle_bodies(&new), settle_bodies(&old), "{body}");
+            let request =
+                |b: &PatientBalance| SettleChargesFromCredit::new(usd(100), b.charges.clone());
+            let (new_query, new_body) = settle_to_wire(&request(&new)).unwrap();
+            let (old_query, old_body) = settle_to_wire(&request(&old)).unwrap();
+            assert_eq!(new_query, old_query);
+            assert_eq!(
+                serde_json::to_value(new_body).unwrap(),
+                serde_json::to_value(old_body).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn the_view_keeps_fields_as_sent_but_never_the_patient() {
+        let balance = viewed(&answer_with_charges());
+        let (outstanding, paid) = (&balance.charges[0], &balance.charges[1]);
+        assert_eq!(paid.status, ChargeState::Paid);
+        let kept = serde_json::to_string(&outstanding.vendor_data).unwrap();
+        assert!(!outstanding.vendor_data.contains_key("patient"));
+        assert!(!kept.contains("Jane"), "{kept}");
+        for k in CHARGE_KEYS {
+            assert!(!outstanding.vendor_data.contains_key(k), "{k} duplicated");
+        }
+        for k in ITEM_KEYS {
+            assert!(
+                !outstanding.items[0].vendor_data.contains_key(k),
+                "{k} duplicated"
+            );
+        }
+        // As sent: unknown fields at the top and nested, a null meaning null; nothing the
+        // answer did not hold (the owned model wrote its defaults).
+        assert_eq!(outstanding.vendor_data["someFutureField"], 1);
+        assert_eq!(outstanding.vendor_data["discountAmount"], Value::Null);
+        assert!(outstanding.vendor_data.contains_key("discountAmount"));
+        assert!(!outstanding.vendor_data.contains_key("discountPercentage"));
+        assert!(!outstanding.vendor_data.contains_key("externalId"));
+        assert_eq!(
+            paid.vendor_data["payments"][0]["payment"]["futureNested"],
+            serde_json::json!({"a": [1, null]})
+        );
+        assert_eq!(
+            paid.vendor_data["payments"][0]["createdDate"],
+            Value::Null,
+            "a nested null is part of the value, kept"
+        );
+        assert_eq!(outstanding.items[0].vendor_data["item"]["unit"], "UNITS");
+        assert_eq!(outstanding.items[0].vendor_data["locationName"], "Main");
+        assert_eq!(balance.patient.credit_balance, Some(usd(7500)));
+        assert_eq!(balance.patient.date_of_birth, Some(date!(1990 - 01 - 05)));
+        let old = owned_model(&answer_with_charges());
+        assert_eq!(old.charges[0].vendor_data["discountPercentage"], 0.0);
+        assert!(!old.charges[0].vendor_data.contains_key("someFutureField"));
+    }
+
+    #[test]
+    fn a_malformed_kept_part_fails_settle_not_verify() {
+        // The owned model refused the whole answer; the view keeps the part as sent, and
+        // building the settle body refuses it, naming the charge, without the value.
+        let body =
+            answer_with_charges().replacen("\"tips\": [", "\"tips\": \"Jane Doe\", \"x\": [", 1);
+        assert!(serde_json::from_str::<wire::PaymentLinkDetails>(&body).is_err());
+        let balance = viewed(&body);
+        assert_eq!(balance.charges[0].vendor_data["tips"], "Jane Doe");
+        let e = charge_to_wire(0, &balance.charges[0]).unwrap_err();
+        assert_eq!(e.invalid_field(), Some("charges[0]"));
+        assert!(!e.to_string().contains("Jane"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_status_is_kept() {
+        let body = answer_with_charges().replacen("\"OUTSTANDING\"", "\"ON_HOLD\"", 1);
+        let balance = viewed(&body);
+        assert_eq!(
+            balance.charges[0].status,
+            ChargeState::Unknown("ON_HOLD".into())
+        );
+        let input = charge_to_wire(0, &balance.charges[0]).unwrap();
+        assert_eq!(serde_json::to_value(&input).unwrap()["status"], "ON_HOLD");
+    }
+
+    #[test]
+    fn a_bad_answer_is_a_scrubbed_decode_error() {
+        let good = answer_with_charges();
+        for (bad, why) in [
+            (good.replacen("\"totalOutstanding\": 3000", "\"totalOutstanding\": \"Jane Doe\"", 1), "invalid type: got string"),
+            (good.replacen("\"ruleSetId\": \"rs_9\",", "\"ruleSetId\": \"rs_9\", \"ruleSetId\": \"Jane Doe\",", 1), "duplicate field `ruleSetId`"),
+            (good.replacen("\"patientId\": \"pat_1\", \"total\"", "\"patientId\": \"pat_1\", \"patientId\": \"Jane Doe\", \"total\"", 1), "duplicate field `patientId`"),
+            (good.replacen("\"quantity\": 2", "\"quantity\": 2, \"quantity\": 3", 1), "duplicate field `quantity`"),
+            (good.replacen("\"price\": 2500, \"chargeId\"", "\"chargeId\"", 1), "missing field `price`"),
+            (good.replacen("\"paymentLink\"", "\"link\"", 1), "missing field `paymentLink`"),
+            (good.replacen("\"createdDate\": \"2023-01-01T00:00:00Z\", \"firstName\": \"Jane\", \"zipCode\"", "\"createdDate\": \"Jane Doe\", \"firstName\": \"Jane\", \"zipCode\"", 1), "`patient.createdDate`"),
+            (good.replacen("\"type\": \"PATIENT\",\n               \"createdDate\"", "\"createdDate\"", 1), "missing field `type`"),
+            (good[..good.len() / 2].to_owned(), "truncated JSON"),
+            ("Jane Doe".to_owned(), "malformed JSON"),
+            (String::new(), "empty response body"),
+        ] {
+            let e = balance_from_response(&response(&bad)).unwrap_err();
+            let Error::Decode { detail, .. } = &e else {
+                panic!("{bad}: {e:?}");
+            };
+            assert!(detail.contains(why), "{why}: {detail}");
+            assert!(!e.to_string().contains("Jane"), "{e}");
+        }
+        let mut html = response(&good);
+        html = VendorResponse::from_parts(
+            "decoda",
+            patientpay_core::Operation::VerifyPatientBalance,
+            200,
+            http::HeaderMap::from_iter([(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("text/html"),
+            )]),
+            html.body().clone(),
+        );
+        assert!(matches!(
+            balance_from_response(&html),
+            Err(Error::Decode { .. })
+        ));
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod credit;
 mod error;
 mod patient;
 mod payment;
+pub(crate) mod verified;
 
 pub use billing::*;
 pub use charge::*;

@@ -52,7 +52,8 @@ async fn sdk_figure(concurrency: usize, rounds: usize, warm: usize) -> Ratio {
 
 /// `PATIENTPAY_BENCH_PROFILE=sdk|raw|typed|value|sandbox|bare|breakdown` runs one side
 /// alone for a few seconds, for `perf record` (see docs/performance.md), and prints only
-/// how much it did.
+/// how much it did. `PATIENTPAY_BENCH_PROFILE=alloc` prints only the `alloc_sdk_vs_raw`
+/// lines (see `main`).
 async fn profile_one_side(side: &str) {
     let deadline = Instant::now() + Duration::from_secs(5);
     match side {
@@ -106,6 +107,38 @@ async fn profile_one_side(side: &str) {
     }
 }
 
+/// `alloc_sdk_vs_raw`: prints the CarePortals and Decoda lines and returns the worse ratio.
+/// Runs outside any multi-thread runtime (current-thread runtimes of its own, so that only
+/// the client's allocations are counted).
+fn alloc_figures(calls: usize) -> f64 {
+    let [cp_sdk, cp_raw] = alloc::careportals_per_call(calls);
+    let cp = cp_sdk.allocs / cp_raw.allocs;
+    println!(
+        "alloc_sdk_vs_raw (CarePortals list, 5 cards, per call, client side): sdk {:.1} allocations {:.1} KB | raw {:.1} allocations {:.1} KB | ratio {cp:.3} (allocations), {:.3} (bytes)",
+        cp_sdk.allocs,
+        cp_sdk.bytes / 1024.0,
+        cp_raw.allocs,
+        cp_raw.bytes / 1024.0,
+        cp_sdk.bytes / cp_raw.bytes,
+    );
+    let charges = 10;
+    let [dc_sdk, dc_raw] = alloc::decoda_per_call(calls / 5, charges);
+    let dc = dc_sdk.allocs / dc_raw.allocs;
+    let body = decoda::verify_body(charges);
+    let resp = parse::verify_response(&body);
+    let ((), parse_n, _) = alloc::count_allocations(|| parse::typed_parse(&resp));
+    println!(
+        "alloc_sdk_vs_raw (Decoda verify, {charges} charges, {} KB, per call, client side): sdk {:.1} allocations {:.1} KB (the parse and map alone: {parse_n}) | raw {:.1} allocations {:.1} KB | ratio {dc:.3} (allocations), {:.3} (bytes)",
+        body.len() / 1024,
+        dc_sdk.allocs,
+        dc_sdk.bytes / 1024.0,
+        dc_raw.allocs,
+        dc_raw.bytes / 1024.0,
+        dc_sdk.bytes / dc_raw.bytes,
+    );
+    cp.max(dc)
+}
+
 fn main() {
     if std::env::var("PATIENTPAY_BENCH_CHILD").as_deref() == Ok("rss") {
         let path = std::env::args().nth(1).expect("body path");
@@ -113,6 +146,14 @@ fn main() {
         return;
     }
     let quick = std::env::args().any(|a| a == "--quick");
+    if std::env::var("PATIENTPAY_BENCH_PROFILE").as_deref() == Ok("alloc") {
+        // The allocation figures alone (no runtime of the bench's own).
+        println!(
+            "ratio alloc_sdk_vs_raw {:.3}",
+            alloc_figures(if quick { 100 } else { 500 })
+        );
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -146,35 +187,10 @@ fn main() {
 
     // 4. Allocations per call (outside the multi-thread runtime: current-thread runtimes
     // of their own, so that only the client's allocations are counted).
-    let calls = if quick { 100 } else { 500 };
-    let [cp_sdk, cp_raw] = alloc::careportals_per_call(calls);
-    let cp = cp_sdk.allocs / cp_raw.allocs;
-    println!(
-        "alloc_sdk_vs_raw (CarePortals list, 5 cards, per call, client side): sdk {:.1} allocations {:.1} KB | raw {:.1} allocations {:.1} KB | ratio {cp:.3} (allocations), {:.3} (bytes)",
-        cp_sdk.allocs,
-        cp_sdk.bytes / 1024.0,
-        cp_raw.allocs,
-        cp_raw.bytes / 1024.0,
-        cp_sdk.bytes / cp_raw.bytes,
-    );
-    let charges = 10;
-    let [dc_sdk, dc_raw] = alloc::decoda_per_call(calls / 5, charges);
-    let dc = dc_sdk.allocs / dc_raw.allocs;
-    let body = decoda::verify_body(charges);
-    let resp = parse::verify_response(&body);
-    let ((), parse_n, _) = alloc::count_allocations(|| parse::typed_parse(&resp));
-    println!(
-        "alloc_sdk_vs_raw (Decoda verify, {charges} charges, {} KB, per call, client side): sdk {:.1} allocations {:.1} KB (the typed parse alone: {parse_n}) | raw {:.1} allocations {:.1} KB | ratio {dc:.3} (allocations), {:.3} (bytes)",
-        body.len() / 1024,
-        dc_sdk.allocs,
-        dc_sdk.bytes / 1024.0,
-        dc_raw.allocs,
-        dc_raw.bytes / 1024.0,
-        dc_sdk.bytes / dc_raw.bytes,
-    );
+    let alloc_ratio = alloc_figures(if quick { 100 } else { 500 });
 
     println!("ratio sdk_vs_raw_reqwest {sdk_ratio:.3}");
     println!("ratio typed_parse_vs_value {:.3}", parse_ratio.median);
     println!("ratio sandbox_vs_raw_hyper {:.3}", sandbox_ratio.median);
-    println!("ratio alloc_sdk_vs_raw {:.3}", cp.max(dc));
+    println!("ratio alloc_sdk_vs_raw {alloc_ratio:.3}");
 }

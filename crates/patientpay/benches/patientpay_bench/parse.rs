@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use patientpay::Operation;
+use patientpay::decoda::map::balance_from_response;
 use patientpay::decoda::wire::PaymentLinkDetails;
 use patientpay::pipeline::VendorResponse;
 
@@ -21,10 +22,12 @@ pub fn verify_response(b: &[u8]) -> VendorResponse {
     )
 }
 
-/// The SDK's own path from bytes to the typed model: `VendorResponse::json` (content-type
-/// check, then `decode_json`: one UTF-8 check and a `&str` parse).
+/// The SDK's own path from bytes to the unified model, as `verify_patient_balance` takes
+/// it: `VendorResponse::json` of the borrowed view of the answer (content-type check, then
+/// `decode_json`: one UTF-8 check and a `&str` parse), then the map to `PatientBalance`
+/// (`decoda::map::balance_from_response`; `vendor_data` kept as JSON text).
 pub fn typed_parse(resp: &VendorResponse) {
-    let v: PaymentLinkDetails = resp.json().expect("typed parse");
+    let v = balance_from_response(resp).expect("typed parse");
     std::hint::black_box(v);
 }
 
@@ -34,8 +37,8 @@ pub fn value_parse(b: &[u8]) {
     std::hint::black_box(v);
 }
 
-/// The same typed models through plain `serde_json::from_slice` (for reference: what a
-/// caller bypassing the SDK's decoder would get).
+/// The full owned wire model (`PaymentLinkDetails`, what `verify_patient_raw` returns)
+/// through plain `serde_json::from_slice`, for reference.
 fn typed_from_slice(b: &[u8]) {
     let v: PaymentLinkDetails = serde_json::from_slice(b).expect("typed parse");
     std::hint::black_box(v);
@@ -73,7 +76,7 @@ pub fn typed_parse_figure(quick: bool) -> Ratio {
     let [typed, value, plain] = typed_vs_value(&body, if quick { 40 } else { 200 }, 10);
     let ratio = Ratio::of(&typed, &value);
     println!(
-        "typed_parse_vs_value: body {} KB, 260 charges; typed (VendorResponse::json) {:.2} ms, Value (from_slice) {:.2} ms, typed via plain from_slice {:.2} ms (medians); {ratio}",
+        "typed_parse_vs_value: body {} KB, 260 charges; typed (the SDK's verify path: view + map) {:.2} ms, Value (from_slice) {:.2} ms, owned PaymentLinkDetails via plain from_slice {:.2} ms (medians); {ratio}",
         body.len() / 1024,
         median(&typed) * 1e3,
         median(&value) * 1e3,
@@ -89,7 +92,7 @@ pub fn typed_parse_figure(quick: bool) -> Ratio {
         typed_n as f64 / value_n as f64,
     );
     println!(
-        "typed_parse_vs_value (plain from_slice, for reference): {}",
+        "typed_parse_vs_value (owned PaymentLinkDetails via plain from_slice, for reference): {}",
         Ratio::of(&plain, &value)
     );
     ratio
@@ -100,7 +103,7 @@ pub fn typed_parse_figure(quick: bool) -> Ratio {
 fn parse_and_drop(resp: &VendorResponse, body: &[u8], typed_first: bool) -> [(f64, f64); 2] {
     let typed = || {
         let t = Instant::now();
-        let v: PaymentLinkDetails = resp.json().expect("typed parse");
+        let v = balance_from_response(resp).expect("typed parse");
         let parsed = t.elapsed().as_secs_f64();
         let t = Instant::now();
         drop(std::hint::black_box(v));
@@ -177,7 +180,7 @@ pub fn parse_curve(quick: bool) {
         &ticks,
         &[
             Series {
-                name: "typed (VendorResponse::json), parse",
+                name: "typed (SDK verify path: view + map), parse",
                 points: tp,
             },
             Series {
@@ -224,7 +227,7 @@ pub fn rss_child(path: &str) {
     let with_body = status_kb("VmRSS");
     let len = body.len();
     let resp = response(Operation::VerifyPatientBalance, "decoda", body);
-    let parsed: PaymentLinkDetails = resp.json().expect("typed parse");
+    let parsed = balance_from_response(&resp).expect("typed parse");
     let after_parse = status_kb("VmRSS");
     let peak = status_kb("VmHWM");
     let charges = parsed.charges.len();
