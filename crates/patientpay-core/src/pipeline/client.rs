@@ -2,7 +2,6 @@
 //! connection cap and the redirect guard. [`HttpClient::execute`] sends one
 //! [`VendorRequest`] and returns the [`VendorResponse`] whatever its status.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,7 +26,9 @@ pub use super::request::{
 pub struct HttpClient {
     client: reqwest::Client,
     config: Arc<HttpConfig>,
-    slots: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    /// One connection-slot semaphore per scheme, host and port. A client talks to one or
+    /// two hosts, so a short list scanned without building a key beats a hashed map.
+    slots: Arc<Mutex<Vec<Slot>>>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -36,6 +37,14 @@ impl fmt::Debug for HttpClient {
             .field("config", &self.config)
             .finish()
     }
+}
+
+/// The connection slots of one scheme, host and port.
+struct Slot {
+    scheme: String,
+    host: String,
+    port: u16,
+    permits: Arc<Semaphore>,
 }
 
 /// How one attempt failed before a usable response arrived.
@@ -101,18 +110,26 @@ impl HttpClient {
     }
 
     fn slot(&self, url: &Url) -> Arc<Semaphore> {
-        let key = format!(
-            "{}://{}:{}",
+        let (scheme, host, port) = (
             url.scheme(),
             url.host_str().unwrap_or(""),
-            url.port_or_known_default().unwrap_or(0)
+            url.port_or_known_default().unwrap_or(0),
         );
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        Arc::clone(
-            slots
-                .entry(key)
-                .or_insert_with(|| Arc::new(Semaphore::new(self.config.max_connections_per_host))),
-        )
+        if let Some(slot) = slots
+            .iter()
+            .find(|s| s.port == port && s.host == host && s.scheme == scheme)
+        {
+            return Arc::clone(&slot.permits);
+        }
+        let permits = Arc::new(Semaphore::new(self.config.max_connections_per_host));
+        slots.push(Slot {
+            scheme: scheme.to_owned(),
+            host: host.to_owned(),
+            port,
+            permits: Arc::clone(&permits),
+        });
+        permits
     }
 
     /// Sends `request`, retrying as its retry safety allows (see
