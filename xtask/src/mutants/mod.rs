@@ -1,4 +1,4 @@
-//! `cargo xtask mutants [--file F]... [--changed]`: mutation testing of the safety core.
+//! `cargo xtask mutants [--file F]... [--changed] [--jobs N]`: mutation testing of the safety core.
 //!
 //! A bug in money arithmetic, PHI scrubbing, the retry decision, the outcome classification
 //! or webhook signature checks passes silently unless a test states the rule it breaks.
@@ -141,10 +141,15 @@ const PACKAGE: &str = "patientpay-core";
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut files: Vec<String> = Vec::new();
     let mut changed = false;
+    let mut jobs: Option<u32> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--changed" => changed = true,
+            "--jobs" | "-j" => match it.next().and_then(|n| n.parse().ok()) {
+                Some(n) if n > 0 => jobs = Some(n),
+                _ => return Err("--jobs needs a positive number".into()),
+            },
             "--file" | "-f" => match it.next() {
                 Some(f) => files.push(normalize(f)),
                 None => return Err("--file needs a path".into()),
@@ -162,7 +167,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         files = SAFETY_CORE.iter().map(|f| f.source.to_owned()).collect();
     }
     if !changed {
-        return mutate(&files, None);
+        return mutate(&files, None, jobs);
     }
     let base = merge_base();
     let touched = changed_since(&base)?;
@@ -183,7 +188,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&target).map_err(|e| format!("{}: {e}", target.display()))?;
     let diff_path = target.join("changed.diff");
     std::fs::write(&diff_path, diff).map_err(|e| format!("{}: {e}", diff_path.display()))?;
-    mutate(&sources, Some(&diff_path))
+    mutate(&sources, Some(&diff_path), jobs)
 }
 
 /// What `cargo xtask ci` runs: the mutants in the lines of safety-core files changed since
@@ -209,7 +214,7 @@ pub fn skip_reason() -> Option<String> {
 
 /// Usage text of the subcommand.
 pub const USAGE: &str =
-    "usage: cargo xtask mutants [--file crates/patientpay-core/src/F.rs]... [--changed]";
+    "usage: cargo xtask mutants [--file crates/patientpay-core/src/F.rs]... [--changed] [--jobs N]";
 /// The command that installs cargo-mutants (it compiles for about 5 minutes).
 pub const INSTALL: &str = "cargo install --locked cargo-mutants";
 
@@ -310,7 +315,7 @@ fn prune_stale_workspace_artifacts(target: &Path) {
     }
 }
 
-fn mutate(requested: &[String], in_diff: Option<&Path>) -> Result<(), String> {
+fn mutate(requested: &[String], in_diff: Option<&Path>, jobs: Option<u32>) -> Result<(), String> {
     let root = root();
     let mut files = Vec::new();
     for f in requested {
@@ -344,6 +349,10 @@ fn mutate(requested: &[String], in_diff: Option<&Path>) -> Result<(), String> {
     }
     if let Some(diff) = in_diff {
         cmd.arg("--in-diff").arg(diff);
+    }
+    if let Some(n) = jobs {
+        // Parallel builds, each in its own copy of the tree: worth it on an idle machine.
+        cmd.arg(format!("--jobs={n}"));
     }
     // A run that finds no mutant (a diff of comments only) writes no outcomes.json: never
     // read the previous run's.
