@@ -50,7 +50,7 @@ async fn sdk_figure(concurrency: usize, rounds: usize, warm: usize) -> Ratio {
     ratio
 }
 
-/// `PATIENTPAY_BENCH_PROFILE=sdk|raw|typed|value|sandbox|bare|breakdown` runs one side
+/// `PATIENTPAY_BENCH_PROFILE=sdk|raw|sdk32|raw32|typed|value|sandbox|bare|breakdown` runs one side
 /// alone for a few seconds, for `perf record` (see docs/performance.md), and prints only
 /// how much it did. `PATIENTPAY_BENCH_PROFILE=alloc` prints only the `alloc_sdk_vs_raw`
 /// lines (see `main`).
@@ -73,6 +73,36 @@ async fn profile_one_side(side: &str) {
                 calls += 1;
             }
             // For `perf stat`: counters ÷ calls = cost per call, server side included.
+            println!("{side}: {calls} calls");
+        }
+        "sdk32" | "raw32" => {
+            // 32 tasks sharing one client, as `sdk_vs_raw_reqwest concurrency=32`.
+            let addr = servers::fixed_server_thread(sdk::careportals_list_body());
+            let base = format!("http://{addr}");
+            let url = format!("{base}/users/payment-methods");
+            let raw = reqwest::Client::new();
+            let provider = sdk::careportals(&base, HttpConfig::default());
+            let mut tasks = Vec::new();
+            for _ in 0..32 {
+                let (provider, raw, url) = (provider.clone(), raw.clone(), url.clone());
+                let sdk_side = side == "sdk32";
+                tasks.push(tokio::spawn(async move {
+                    let mut calls = 0_u64;
+                    while Instant::now() < deadline {
+                        if sdk_side {
+                            sdk::sdk_call(provider.as_ref()).await;
+                        } else {
+                            sdk::raw_call(&raw, &url).await;
+                        }
+                        calls += 1;
+                    }
+                    calls
+                }));
+            }
+            let mut calls = 0_u64;
+            for t in tasks {
+                calls += t.await.expect("task");
+            }
             println!("{side}: {calls} calls");
         }
         "typed" | "value" => {
