@@ -128,8 +128,7 @@ async fn profile_one_side(side: &str) {
             } else {
                 sandbox_url
             };
-            let (rps, _) =
-                sandbox::throughput(&url, side == "sandbox", 32, Duration::from_secs(5)).await;
+            let (rps, _) = sandbox::throughput(&url, 32, Duration::from_secs(5)).await;
             println!("{side}: {rps:.0} req/s");
         }
         "breakdown" => sdk::breakdown().await,

@@ -16,13 +16,10 @@ use crate::stats::{Ratio, median, percentile};
 use crate::svg::{Series, line_chart};
 
 /// `concurrency` reqwest tasks sharing one client hammer `url` for `duration`: requests/s
-/// and every request's latency (µs).
-pub async fn throughput(
-    url: &str,
-    token: bool,
-    concurrency: usize,
-    duration: Duration,
-) -> (f64, Vec<f64>) {
+/// and every request's latency (µs). Every request carries the headers the sandbox checks
+/// (`Origin` and the CarePortals bearer token), whichever server it goes to: the two servers
+/// are compared on the same requests, and the bare one ignores them.
+pub async fn throughput(url: &str, concurrency: usize, duration: Duration) -> (f64, Vec<f64>) {
     let client = reqwest::Client::new();
     let deadline = Instant::now() + duration;
     let mut tasks = Vec::new();
@@ -33,11 +30,13 @@ pub async fn throughput(
             let mut lat = Vec::new();
             while Instant::now() < deadline {
                 let t = Instant::now();
-                let mut req = client.get(&url).header("origin", CAREPORTALS_ORIGIN);
-                if token {
-                    req = req.header("authorization", BEARER.as_str());
-                }
-                let resp = req.send().await.expect("send");
+                let resp = client
+                    .get(&url)
+                    .header("origin", CAREPORTALS_ORIGIN)
+                    .header("authorization", BEARER.as_str())
+                    .send()
+                    .await
+                    .expect("send");
                 assert!(resp.status().is_success(), "status {}", resp.status());
                 let _ = resp.bytes().await.expect("body");
                 lat.push(t.elapsed().as_secs_f64() * 1e6);
@@ -85,8 +84,8 @@ pub async fn sandbox_figure(quick: bool) -> Ratio {
     let (mut bare_rps, mut sbx_rps) = (Vec::new(), Vec::new());
     let (mut bare_lat, mut sbx_lat) = (Vec::new(), Vec::new());
     // One discarded warm-up window per side.
-    let _ = throughput(&bare_url, false, 32, Duration::from_millis(200)).await;
-    let _ = throughput(&sandbox_url, true, 32, Duration::from_millis(200)).await;
+    let _ = throughput(&bare_url, 32, Duration::from_millis(200)).await;
+    let _ = throughput(&sandbox_url, 32, Duration::from_millis(200)).await;
     for round in 0..if quick { 3_usize } else { 9 } {
         for side in if round.is_multiple_of(2) {
             [0, 1]
@@ -94,12 +93,12 @@ pub async fn sandbox_figure(quick: bool) -> Ratio {
             [1, 0]
         } {
             if side == 0 {
-                let (rps, lat) = throughput(&bare_url, false, 32, secs).await;
+                let (rps, lat) = throughput(&bare_url, 32, secs).await;
                 bare_rps.push(rps);
                 bare_lat.extend(lat);
             } else {
                 sandbox.clear_requests();
-                let (rps, lat) = throughput(&sandbox_url, true, 32, secs).await;
+                let (rps, lat) = throughput(&sandbox_url, 32, secs).await;
                 sbx_rps.push(rps);
                 sbx_lat.extend(lat);
             }
