@@ -13,7 +13,6 @@
 //! It must be decoded from JSON text in memory (`serde_json::from_str`/`from_slice`), which
 //! is what the pipeline does: `vendor_data` parts are captured as [`RawValue`]s.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use patientpay_core::{VendorData, VendorDataBuilder};
@@ -24,39 +23,8 @@ use serde_json::value::RawValue;
 use super::PaymentMethodType;
 use super::stripe::number_or_string;
 
-/// A JSON string, borrowed from the body unless it holds an escape.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Text<'a>(pub(crate) Cow<'a, str>);
-
-impl<'a> Text<'a> {
-    /// The trimmed text as an owned string, or `None` when it is blank.
-    pub(crate) fn non_empty(&self) -> Option<String> {
-        let t = self.0.trim();
-        (!t.is_empty()).then(|| t.to_owned())
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
+/// A JSON string, borrowed from the body unless it holds an escape (core's [`JsonText`]).
+pub(crate) use patientpay_core::JsonText as Text;
 
 /// `text.non_empty()` through an `Option`.
 pub(crate) fn non_empty(t: &Option<Text<'_>>) -> Option<String> {
@@ -316,9 +284,15 @@ mod tests {
     fn strings_are_borrowed_unless_escaped() {
         let body = r#"[{"id":"pm_1","type":"card","last4":"42\u0034"}]"#;
         let l = listed(body);
-        assert!(matches!(l[0].id.as_ref().unwrap().0, Cow::Borrowed("pm_1")));
+        assert!(matches!(
+            l[0].id.as_ref().unwrap().0,
+            std::borrow::Cow::Borrowed("pm_1")
+        ));
         assert_eq!(l[0].last4.as_ref().unwrap().0, "424");
-        assert!(matches!(l[0].last4.as_ref().unwrap().0, Cow::Owned(_)));
+        assert!(matches!(
+            l[0].last4.as_ref().unwrap().0,
+            std::borrow::Cow::Owned(_)
+        ));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 pub mod capability;
 mod common;
+mod json_text;
 mod meta;
 mod patient;
 mod payment_info;
@@ -21,6 +22,7 @@ pub use capability::billing::*;
 pub use capability::checkout::*;
 pub use capability::payment_methods::*;
 pub use common::*;
+pub use json_text::JsonText;
 pub use meta::{RateLimit, ResponseMeta};
 pub use patient::*;
 pub use payment_info::*;

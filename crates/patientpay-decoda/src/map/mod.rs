@@ -183,14 +183,14 @@ pub(crate) fn balance_from_verified(details: VerifyAnswer<'_>) -> Result<Patient
     PatientBalance::new(
         patient,
         charges,
-        details.payment_link.owned(),
+        details.payment_link.into_owned(),
         DECODA_CURRENCY,
     )
     .map_err(|e| e.to_string())
 }
 
 fn patient_from_verified(p: VerifiedPatient<'_>) -> Patient {
-    let mut patient = Patient::new(p.id.owned());
+    let mut patient = Patient::new(p.id.into_owned());
     patient.first_name = owned(p.first_name);
     patient.last_name = owned(p.last_name);
     patient.email = owned(p.email);
@@ -199,32 +199,20 @@ fn patient_from_verified(p: VerifiedPatient<'_>) -> Patient {
     patient.credit_balance = p
         .credit_balance
         .map(|c| Money::from_minor(c, DECODA_CURRENCY));
-    let any_address = [
-        &p.address,
-        &p.address_line_two,
-        &p.city,
-        &p.state,
-        &p.zip_code,
-        &p.country,
-    ]
-    .iter()
-    .any(|f| f.is_some());
-    if any_address {
-        let mut a = PartialAddress::default();
-        a.line1 = owned(p.address);
-        a.line2 = owned(p.address_line_two);
-        a.city = owned(p.city);
-        a.state = owned(p.state);
-        a.postal_code = owned(p.zip_code);
-        a.country = owned(p.country);
-        patient.address = Some(a);
-    }
+    patient.address = address_from_parts([
+        owned(p.address),
+        owned(p.address_line_two),
+        owned(p.city),
+        owned(p.state),
+        owned(p.zip_code),
+        owned(p.country),
+    ]);
     patient
 }
 
 fn charge_from_verified(c: VerifiedCharge<'_, Mapped<ChargeItem>>) -> Charge {
     let mut charge = Charge::new(
-        c.patient_id.owned(),
+        c.patient_id.into_owned(),
         charge_state(&c.status),
         Money::from_minor(c.total, DECODA_CURRENCY),
         Money::from_minor(c.total_outstanding, DECODA_CURRENCY),
@@ -266,6 +254,23 @@ pub fn balance_from_wire(details: wire::PaymentLinkDetails) -> Result<PatientBal
         .map_err(|e| e.to_string())
 }
 
+/// The unified address of a Decoda patient's six address fields (`address`,
+/// `addressLineTwo`, `city`, `state`, `zipCode`, `country`), or `None` when all are absent.
+fn address_from_parts(parts: [Option<String>; 6]) -> Option<PartialAddress> {
+    if parts.iter().all(Option::is_none) {
+        return None;
+    }
+    let [line1, line2, city, state, postal_code, country] = parts;
+    let mut a = PartialAddress::default();
+    a.line1 = line1;
+    a.line2 = line2;
+    a.city = city;
+    a.state = state;
+    a.postal_code = postal_code;
+    a.country = country;
+    Some(a)
+}
+
 /// The unified patient of a `PatientSummary`.
 pub fn patient_from_wire(p: &wire::PatientSummary) -> Patient {
     let mut patient = Patient::new(p.id.as_str());
@@ -277,26 +282,14 @@ pub fn patient_from_wire(p: &wire::PatientSummary) -> Patient {
     patient.credit_balance = p
         .credit_balance
         .map(|c| Money::from_minor(c, DECODA_CURRENCY));
-    let any_address = [
-        &p.address,
-        &p.address_line_two,
-        &p.city,
-        &p.state,
-        &p.zip_code,
-        &p.country,
-    ]
-    .iter()
-    .any(|f| f.is_some());
-    if any_address {
-        let mut a = PartialAddress::default();
-        a.line1.clone_from(&p.address);
-        a.line2.clone_from(&p.address_line_two);
-        a.city.clone_from(&p.city);
-        a.state.clone_from(&p.state);
-        a.postal_code.clone_from(&p.zip_code);
-        a.country.clone_from(&p.country);
-        patient.address = Some(a);
-    }
+    patient.address = address_from_parts([
+        p.address.clone(),
+        p.address_line_two.clone(),
+        p.city.clone(),
+        p.state.clone(),
+        p.zip_code.clone(),
+        p.country.clone(),
+    ]);
     patient
 }
 

@@ -32,7 +32,6 @@
 //! It must be decoded from JSON text in memory (`serde_json::from_str`/`from_slice`), which
 //! is what the pipeline does: kept parts are captured as [`RawValue`]s.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -47,42 +46,12 @@ use super::{ChargeStatus, UserType};
 /// Nullable keys whose absence means a non-null default: a `null` there is kept.
 pub(crate) const NULL_MEANS_NULL: &[&str] = &["discountAmount", "discountPercentage"];
 
-/// A JSON string, borrowed from the body unless it holds an escape.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Text<'a>(pub(crate) Cow<'a, str>);
+/// A JSON string, borrowed from the body unless it holds an escape (core's [`JsonText`]).
+pub(crate) use patientpay_core::JsonText as Text;
 
-impl Text<'_> {
-    /// The text as an owned string.
-    pub(crate) fn owned(self) -> String {
-        self.0.into_owned()
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// `text.owned()` through an `Option`.
+/// `text.into_owned()` through an `Option`.
 pub(crate) fn owned(t: Option<Text<'_>>) -> Option<String> {
-    t.map(Text::owned)
+    t.map(Text::into_owned)
 }
 
 /// `PaymentLinkDetails`, as the unified balance reads it. `C` is what each charge is read
@@ -413,9 +382,12 @@ mod tests {
     #[test]
     fn strings_are_borrowed_unless_escaped() {
         let c = charge(r#"{"id":"ch_1","patientId":"pat_\u0031","totalOutstanding":1}"#);
-        assert!(matches!(c.id.as_ref().unwrap().0, Cow::Borrowed("ch_1")));
+        assert!(matches!(
+            c.id.as_ref().unwrap().0,
+            std::borrow::Cow::Borrowed("ch_1")
+        ));
         assert_eq!(c.patient_id.0, "pat_1");
-        assert!(matches!(c.patient_id.0, Cow::Owned(_)));
+        assert!(matches!(c.patient_id.0, std::borrow::Cow::Owned(_)));
     }
 
     #[test]
