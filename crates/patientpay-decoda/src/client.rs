@@ -48,10 +48,9 @@ impl fmt::Debug for Decoda {
 /// name, the phone and the date of birth as sent, which the pipeline registers with its
 /// scrubber in every form vendors print ([`Call::phi`](patientpay_core::pipeline::Call::phi):
 /// a `YYYY-MM-DD` date in its ISO, US, day-first and spelled-out forms; a phone of 7+
-/// digits and `+-(). ` only in its digit and punctuated forms). Only what the pipeline
-/// would not derive is added: the digits (with and without a leading 1) of a phone it
-/// takes for text, the US form of a date it cannot parse. The body's values are borrowed
-/// (the pipeline copies what it keeps).
+/// digits and `+-(). ` only in its digit and punctuated forms, and the number inside any
+/// other text of 7+ digits). Only the US form of a date it cannot parse is added here. The
+/// body's values are borrowed (the pipeline copies what it keeps).
 pub(crate) fn verify_phi(body: &wire::VerifyPatient) -> Vec<Cow<'_, str>> {
     let mut phi: Vec<Cow<'_, str>> = Vec::with_capacity(6);
     phi.extend(
@@ -59,9 +58,6 @@ pub(crate) fn verify_phi(body: &wire::VerifyPatient) -> Vec<Cow<'_, str>> {
             .into_iter()
             .map(|v| Cow::Borrowed(v.as_str())),
     );
-    if !registered_as_phone(&body.phone_number) {
-        phi.extend(phone_forms(&body.phone_number).into_iter().map(Cow::Owned));
-    }
     let dob = body.date_of_birth.trim();
     if patientpay_core::domain::parse_date("dob", dob).is_err() {
         let mut parts = dob.split('-');
@@ -73,17 +69,6 @@ pub(crate) fn verify_phi(body: &wire::VerifyPatient) -> Vec<Cow<'_, str>> {
     }
     phi.retain(|v| v.trim().len() > 1);
     phi
-}
-
-/// Whether the pipeline registers `value` as a phone (and so hides its digit forms
-/// itself): the rule of core's `Call::phi` registration — 7 or more digits, nothing but
-/// digits and `+-(). `. Tested through the pipeline in `tests/e2e.rs`
-/// (`verify_echoes_of_every_phone_and_date_form_are_hidden`).
-fn registered_as_phone(value: &str) -> bool {
-    let v = value.trim();
-    v.bytes().filter(u8::is_ascii_digit).count() >= 7
-        && v.bytes()
-            .all(|c| c.is_ascii_digit() || b"+-(). ".contains(&c))
 }
 
 /// A phone's digits, with and without a leading country code 1.
@@ -570,21 +555,17 @@ mod tests {
             verify_phi(&body),
             ["Rivera", "+1 (415) 555-0101", "1985-04-12"]
         );
-        // A phone it takes for text, a date it cannot parse: the forms are added here.
+        // A phone the pipeline takes for text (it hides the number inside itself), a date
+        // it cannot parse: only the date's US form is added here.
         let body = wire::VerifyPatient::new("p", "Rivera", "+1 415 555 0101 (mobile)", "1985-4-12");
-        let phi = verify_phi(&body);
-        for v in [
-            "Rivera",
-            "+1 415 555 0101 (mobile)",
-            "1985-4-12",
-            "14155550101",
-            "4155550101",
-            "4/12/1985",
-        ] {
-            assert!(phi.iter().any(|p| p == v), "{v} missing from {phi:?}");
-        }
-        assert!(registered_as_phone("+1 (415) 555-0101"));
-        assert!(!registered_as_phone("555-01"));
-        assert!(!registered_as_phone("415 555 0101 x7"));
+        assert_eq!(
+            verify_phi(&body),
+            [
+                "Rivera",
+                "+1 415 555 0101 (mobile)",
+                "1985-4-12",
+                "4/12/1985"
+            ]
+        );
     }
 }

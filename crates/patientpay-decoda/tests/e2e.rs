@@ -479,7 +479,12 @@ async fn verify_echoes_of_every_phone_and_date_form_are_hidden() {
         "12/04/1985",
         "April 12, 1985",
     ];
-    for phone in ["+14155550101", "+1 (415) 555-0101", "415.555.0101"] {
+    for phone in [
+        "+14155550101",
+        "+1 (415) 555-0101",
+        "415.555.0101",
+        "+1 415 555 0101 (mobile)",
+    ] {
         let echo = format!("no patient {}", forms.join(" | "));
         sandbox.inject(
             Fault::on("POST", "/billing/payment-link/verify-patient")

@@ -456,7 +456,14 @@ fn register(b: RequestScrubberBuilder, value: &str) -> RequestScrubberBuilder {
     {
         return b.phone(v);
     }
-    b.text(v)
+    let b = b.text(v);
+    if digits >= 7 {
+        // Text holding a number (a phone written `+1 415 555 0101 (mobile)`): vendors may
+        // echo the number alone, in any phone form.
+        let number: String = v.chars().filter(char::is_ascii_digit).collect();
+        return b.phone(number.as_str());
+    }
+    b
 }
 
 /// [`Error::OutcomeUnknown`] for `err`, with the answer's status, request id and scrubbed
