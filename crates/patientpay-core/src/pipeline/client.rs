@@ -266,15 +266,17 @@ impl HttpClient {
         // bounds every attempt, headers and body, and a second timer per request (reqwest
         // then also wraps the body in a timed body, polled on every frame) was a measurable
         // part of the per-call overhead (docs/performance.md).
-        let mut builder = self
-            .client
-            .request(request.method.clone(), request.url.clone())
-            .headers(request.headers.clone());
+        // A `reqwest::Request` with its header map set whole: `RequestBuilder::headers`
+        // would merge the map in entry by entry (a lookup and an append per header, on
+        // every call).
+        let mut outgoing = reqwest::Request::new(request.method.clone(), request.url.clone());
+        *outgoing.headers_mut() = request.headers.clone();
         if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
+            *outgoing.body_mut() = Some(body.clone().into());
         }
-        let mut response = builder
-            .send()
+        let mut response = self
+            .client
+            .execute(outgoing)
             .await
             .map_err(|e| classify_reqwest_error(provider, operation, remaining, &e))?;
         let status = response.status();

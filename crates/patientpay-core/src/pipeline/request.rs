@@ -176,6 +176,11 @@ impl VendorRequest {
 
     /// Adds every header of `headers` (the client's auth headers, built once).
     pub fn headers_from(mut self, headers: &HeaderMap) -> VendorRequest {
+        if self.headers.is_empty() {
+            // The usual case (the auth headers come first): one clone of the map.
+            self.headers = headers.clone();
+            return self;
+        }
         for (name, value) in headers {
             self.headers.append(name.clone(), value.clone());
         }

@@ -76,8 +76,14 @@ async fn profile_one_side(side: &str) {
             println!("{side}: {calls} calls");
         }
         "sdk32" | "raw32" => {
-            // 32 tasks sharing one client, as `sdk_vs_raw_reqwest concurrency=32`.
-            let addr = servers::fixed_server_thread(sdk::careportals_list_body());
+            // 32 tasks sharing one client, as `sdk_vs_raw_reqwest concurrency=32`;
+            // `PATIENTPAY_BENCH_BODY=empty` answers `[]`: the per-call cost without a parse.
+            let body = if std::env::var("PATIENTPAY_BENCH_BODY").as_deref() == Ok("empty") {
+                bytes::Bytes::from_static(b"[]")
+            } else {
+                sdk::careportals_list_body()
+            };
+            let addr = servers::fixed_server_thread(body);
             let base = format!("http://{addr}");
             let url = format!("{base}/users/payment-methods");
             let raw = reqwest::Client::new();
