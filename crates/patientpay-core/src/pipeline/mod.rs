@@ -22,6 +22,7 @@
 
 pub mod client;
 pub mod endpoint;
+mod json_path;
 pub mod options;
 pub mod request;
 pub mod response;

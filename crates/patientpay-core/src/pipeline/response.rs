@@ -260,17 +260,18 @@ pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> std::result::Resul
     };
     match serde_json::from_str::<T>(text) {
         Ok(v) => Ok(v),
-        Err(_) => {
-            // Slow path only on failure: re-run with path tracking to say where.
-            let de = &mut serde_json::Deserializer::from_str(text);
-            match serde_path_to_error::deserialize::<_, T>(de) {
-                Ok(v) => Ok(v),
-                Err(e) => {
-                    let path = e.path().to_string();
-                    let inner = e.into_inner();
-                    Err(describe_json_error(&path, &inner))
-                }
-            }
+        Err(e) => {
+            // Where: scanned from the text up to serde_json's position, not by a second
+            // parse with path tracking (which would compile each `T` twice).
+            let error_is_the_key = e.is_data() && e.to_string().starts_with("unknown field");
+            let path = super::json_path::path_at(
+                text,
+                e.line(),
+                e.column(),
+                error_is_the_key,
+                e.is_syntax(),
+            );
+            Err(describe_json_error(&path, &e))
         }
     }
 }
