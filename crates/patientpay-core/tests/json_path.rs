@@ -44,6 +44,56 @@ struct Address {
     zip: u32,
 }
 
+/// Values checked after they are read (`try_from`): serde_json gives such an error the
+/// position where the enclosing object's parse returned.
+#[derive(Deserialize)]
+struct Checked {
+    amount: Amount,
+    zip: Zip,
+}
+
+#[derive(Deserialize)]
+struct HoldsChecked {
+    a: Checked,
+    b: u8,
+}
+
+#[derive(Deserialize)]
+#[serde(try_from = "String")]
+struct Zip(String);
+
+impl TryFrom<String> for Zip {
+    type Error = &'static str;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        if s.len() == 5 {
+            Ok(Zip(s))
+        } else {
+            Err("not a zip code")
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(try_from = "RawAmount")]
+struct Amount(u32);
+
+#[derive(Deserialize)]
+struct RawAmount {
+    minor: u32,
+    currency: String,
+}
+
+impl TryFrom<RawAmount> for Amount {
+    type Error = &'static str;
+    fn try_from(raw: RawAmount) -> Result<Self, Self::Error> {
+        if raw.currency == "USD" {
+            Ok(Amount(raw.minor))
+        } else {
+            Err("unknown currency")
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct Answer {
     total: i64,
@@ -154,7 +204,28 @@ fn data_errors_name_the_same_place_as_path_tracking() {
     same::<Answer>(r#"{"total":1,"charges":[{"id":"c1","amount":}]}"#);
     same::<Answer>(r#"{"total":1,"charges":[1,]}"#);
     same::<Answer>(r#"{"total":tru,"charges":[]}"#);
+    // Checks that run after the value was read: the last member of an object, a member
+    // followed by others, inside arrays and nested objects.
+    let ok = r#"{"amount": {"minor": 1, "currency": "USD"}, "zip": "12345"}"#;
+    same::<Checked>(&ok.replace("12345", "1"));
+    same::<Checked>(&ok.replace("USD", "EUR"));
+    same::<Checked>(&ok.replace("USD", "EUR").replace(' ', ""));
+    same::<Vec<Checked>>(&format!("[{ok}, {}]", ok.replace("12345", "1")));
+    same::<Vec<Checked>>(&format!("[{},{ok}]", ok.replace("USD", "EUR")));
+    let held = format!(r#"{{"a": {ok}, "b": 1}}"#);
+    same::<HoldsChecked>(&held.replace("USD", "EUR"));
+    same::<HoldsChecked>(&format!(r#"{{"b": 1, "a": {}}}"#, ok.replace("12345", "1")));
     assert_eq!(MISMATCHES.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
+/// The one data error where the scanner names less than path tracking: a check of an
+/// object's last member, when a `,` follows the object, lands where a check of the object
+/// itself lands; the object (which holds the failed value) is named.
+#[test]
+fn a_check_of_an_objects_last_member_before_a_comma_names_the_object() {
+    let body = r#"{"a": {"amount": {"minor": 1, "currency": "USD"}, "zip": "1"}, "b": 1}"#;
+    assert_eq!(tracked::<HoldsChecked>(body), "at `a.zip`");
+    assert_eq!(scanned::<HoldsChecked>(body), "at `a`");
 }
 
 /// Syntax errors between members: path tracking names no member there (`?` for a key

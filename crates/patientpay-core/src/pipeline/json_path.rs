@@ -30,13 +30,18 @@ enum Frame {
 /// `error_is_the_key`: the error is about the key just read (an unknown field), which
 /// then names its member although its `:` was not read yet. `syntax`: a syntax error,
 /// whose position is one past the offending byte (serde_json reports where it peeked),
-/// so the scan stops before that byte.
+/// so the scan stops before that byte. `checked`: a check that ran after a value was
+/// read (`try_from`, `deserialize_with`, a custom `Deserialize`): such an error has no
+/// position of its own and serde_json gives it the place where the enclosing object's
+/// parse returned; right after that object's `}`, the failed value is its last member
+/// (unless a `,` follows: then the closed value is named, which holds the failed one).
 pub(super) fn path_at(
     text: &str,
     line: usize,
     column: usize,
     error_is_the_key: bool,
     syntax: bool,
+    checked: bool,
 ) -> String {
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -50,16 +55,35 @@ pub(super) fn path_at(
     if syntax {
         stop = stop.saturating_sub(1);
     }
-    let frames = scan(bytes, stop);
+    let (mut frames, closed_member) = scan(bytes, stop);
+    let comma_follows = bytes
+        .get(stop..)
+        .unwrap_or_default()
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        == Some(&b',');
+    if checked
+        && !comma_follows
+        && let Some(member) = closed_member
+    {
+        // The object (or array) just closed is entered again, at its last member. Before
+        // a `,` the position is ambiguous: a check of the closed value itself also lands
+        // there (its holder's parse returns just before the `,`), so the value is named,
+        // not its last member.
+        frames.push(member);
+    }
     render(&frames, bytes, stop, error_is_the_key)
 }
 
-/// The open frames after reading `bytes[..stop]`.
-fn scan(bytes: &[u8], stop: usize) -> Vec<Frame> {
+/// The open frames after reading `bytes[..stop]`, and, if the last byte read closed an
+/// object or array, that frame as it was at its last member.
+fn scan(bytes: &[u8], stop: usize) -> (Vec<Frame>, Option<Frame>) {
     let mut frames: Vec<Frame> = Vec::new();
+    let mut closed = None;
     let mut i = 0;
     while i < stop {
         let b = bytes[i];
+        closed = None;
         match b {
             b'{' | b'[' => {
                 value_began(&mut frames);
@@ -77,7 +101,7 @@ fn scan(bytes: &[u8], stop: usize) -> Vec<Frame> {
                 i += 1;
             }
             b'}' | b']' => {
-                frames.pop();
+                closed = frames.pop();
                 i += 1;
             }
             b',' => {
@@ -129,7 +153,7 @@ fn scan(bytes: &[u8], stop: usize) -> Vec<Frame> {
             }
         }
     }
-    frames
+    (frames, closed)
 }
 
 /// Marks that a value began in the innermost frame.

@@ -263,13 +263,21 @@ pub fn decode_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> std::result::Resul
         Err(e) => {
             // Where: scanned from the text up to serde_json's position, not by a second
             // parse with path tracking (which would compile each `T` twice).
-            let error_is_the_key = e.is_data() && e.to_string().starts_with("unknown field");
+            let msg = if e.is_data() {
+                e.to_string()
+            } else {
+                String::new()
+            };
+            let error_is_the_key = msg.starts_with("unknown field");
+            let checked = e.is_data()
+                && !(msg.starts_with("missing field") || msg.starts_with("invalid length"));
             let path = super::json_path::path_at(
                 text,
                 e.line(),
                 e.column(),
                 error_is_the_key,
                 e.is_syntax(),
+                checked,
             );
             Err(describe_json_error(&path, &e))
         }
