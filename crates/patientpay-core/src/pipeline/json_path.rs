@@ -56,14 +56,8 @@ pub(super) fn path_at(
         stop = stop.saturating_sub(1);
     }
     let (mut frames, closed_member) = scan(bytes, stop);
-    let comma_follows = bytes
-        .get(stop..)
-        .unwrap_or_default()
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        == Some(&b',');
     if checked
-        && !comma_follows
+        && next_byte(bytes, stop) != Some(b',')
         && let Some(member) = closed_member
     {
         // The object (or array) just closed is entered again, at its last member. Before
@@ -204,7 +198,8 @@ fn render(frames: &[Frame], bytes: &[u8], stop: usize, error_is_the_key: bool) -
                 }
             }
             Frame::Array { index, began } => {
-                let entered = *began || n < last || element_follows(bytes, stop);
+                let entered =
+                    *began || n < last || next_byte(bytes, stop).is_some_and(|b| b != b']');
                 if entered {
                     out.push('[');
                     out.push_str(&index.to_string());
@@ -219,12 +214,12 @@ fn render(frames: &[Frame], bytes: &[u8], stop: usize, error_is_the_key: bool) -
     out
 }
 
-/// Whether a value (not the array's end) follows `stop`, whitespace skipped.
-fn element_follows(bytes: &[u8], stop: usize) -> bool {
+/// The first byte from `stop` on that is not whitespace.
+fn next_byte(bytes: &[u8], stop: usize) -> Option<u8> {
     bytes
         .get(stop..)
         .unwrap_or_default()
         .iter()
+        .copied()
         .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|&b| b != b']')
 }
