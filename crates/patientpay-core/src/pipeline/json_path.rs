@@ -172,11 +172,28 @@ fn string_end(bytes: &[u8], open: usize, stop: usize) -> usize {
 }
 
 /// A key's text with its escapes decoded (`raw` includes the quotes).
+/// The most characters of one key a path shows: a vendor's key is its text, and an error
+/// message stays one short line whatever the vendor sends.
+const MAX_KEY_CHARS: usize = 64;
+
+/// The key as a path shows it: decoded, control characters (an escaped newline) as `?`,
+/// at most [`MAX_KEY_CHARS`] characters (then `…`).
 fn decode_key(raw: &[u8]) -> String {
-    match std::str::from_utf8(raw) {
-        Ok(s) => serde_json::from_str::<String>(s).unwrap_or_else(|_| "?".to_owned()),
-        Err(_) => "?".to_owned(),
+    let Some(key) = std::str::from_utf8(raw)
+        .ok()
+        .and_then(|s| serde_json::from_str::<String>(s).ok())
+    else {
+        return "?".to_owned();
+    };
+    let mut out: String = key
+        .chars()
+        .take(MAX_KEY_CHARS)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if key.chars().nth(MAX_KEY_CHARS).is_some() {
+        out.push('…');
     }
+    out
 }
 
 /// `a.b[2].c`, `.` for the top level. The innermost frame's own member counts only once

@@ -201,13 +201,21 @@ impl VendorResponse {
         serde_json::from_slice(&self.body).ok()
     }
 
-    /// An [`Error::Decode`] for this response.
+    /// An [`Error::Decode`] for this response. `detail` passes the call's scrubber (the
+    /// generic patterns when the response has none): a decode detail names the vendor's
+    /// JSON keys (`charges[0].id`), and a vendor may key an object by an e-mail or an id
+    /// of the patient.
     pub fn decode_error(&self, detail: impl Into<String>) -> Error {
+        let detail = detail.into();
+        let detail = match &self.scrubber {
+            Some(scrubber) => scrubber.scrub(&detail),
+            None => crate::scrub::Scrubber::new().scrub(&detail),
+        };
         Error::Decode {
             provider: self.provider,
             operation: self.operation,
             status: self.status.as_u16(),
-            detail: detail.into(),
+            detail,
         }
     }
 
@@ -444,6 +452,53 @@ mod tests {
             decode_json::<P>(&[0xff, 0xfe, 0x00])
                 .unwrap_err()
                 .contains("malformed")
+        );
+    }
+
+    #[test]
+    fn a_decode_detail_naming_a_vendor_key_is_scrubbed_and_bounded() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct P {
+            age: u32,
+        }
+        type Keyed = std::collections::HashMap<String, P>;
+        let resp = |body: &'static str| {
+            VendorResponse::from_parts(
+                "v",
+                Operation::ListPaymentMethods,
+                200,
+                HeaderMap::new(),
+                body,
+            )
+        };
+        // A key the call registered (the patient's member id) and a generic pattern.
+        let mut r = resp(r#"{"MBR-778812": {"age": "x"}}"#);
+        r.set_scrubber(Some(
+            crate::scrub::Scrubber::new().with_secret("MBR-778812"),
+        ));
+        let e = r.json::<Keyed>().unwrap_err().to_string();
+        assert!(
+            !e.contains("MBR-778812") && e.contains("invalid type"),
+            "{e}"
+        );
+        let e = resp(r#"{"jane@x.example": {"age": "x"}}"#)
+            .json::<Keyed>()
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("jane@x.example"), "{e}");
+        // A control character stays out of the one-line message; a long key is cut.
+        let e = resp("{\"a\\nb\": {\"age\": \"x\"}}")
+            .json::<Keyed>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`a?b.age`") && !e.contains('\n'), "{e}");
+        let long: &'static str =
+            Box::leak(format!(r#"{{"{}": {{"age": "x"}}}}"#, "k".repeat(5000)).into_boxed_str());
+        let e = resp(long).json::<Keyed>().unwrap_err().to_string();
+        assert!(
+            e.len() < 300 && e.contains(&format!("{}….age", "k".repeat(64))),
+            "{e}"
         );
     }
 
