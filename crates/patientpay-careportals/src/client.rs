@@ -377,8 +377,8 @@ impl PaymentMethods for CarePortals {
             .api()
             .send(&endpoints::LIST_PAYMENT_METHODS, call)
             .await?;
-        let methods: Vec<wire::listed::ListedMethod<'_>> = answer.decode()?;
-        Ok(methods.into_iter().map(map::saved_from_listed).collect())
+        let map::SavedList(methods) = answer.decode()?;
+        Ok(methods)
     }
 
     async fn add_payment_method(&self, request: AddPaymentMethod) -> Result<SavedPaymentMethod> {

@@ -181,6 +181,35 @@ pub(crate) fn saved_from_listed(pm: ListedMethod<'_>) -> SavedPaymentMethod {
     out
 }
 
+/// The list answer mapped as it is read: each listed method becomes a
+/// [`SavedPaymentMethod`] as soon as its object is parsed, so no vector of views (each
+/// several hundred bytes of borrowed fields) is built and walked again.
+#[derive(Debug)]
+pub(crate) struct SavedList(pub(crate) Vec<SavedPaymentMethod>);
+
+impl<'de> serde::Deserialize<'de> for SavedList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Methods;
+        impl<'de> serde::de::Visitor<'de> for Methods {
+            type Value = SavedList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of payment methods")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<SavedList, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(pm) = seq.next_element::<ListedMethod<'de>>()? {
+                    out.push(saved_from_listed(pm));
+                }
+                Ok(SavedList(out))
+            }
+        }
+        d.deserialize_seq(Methods)
+    }
+}
+
 /// An added method in the unified form; `token` is the token that was sent. Fields of the
 /// answer beyond `{last4, type, exp}` stay in `vendor_data`.
 pub(crate) fn saved_from_added(added: wire::AddedPaymentMethod, token: &str) -> SavedPaymentMethod {
@@ -202,6 +231,32 @@ mod tests {
 
     fn pm(json: &str) -> ListedMethod<'_> {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn the_list_is_mapped_as_read_like_views_mapped_after() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/list_doc.json"
+        ))
+        .unwrap();
+        let views: Vec<ListedMethod<'_>> = serde_json::from_str(&text).unwrap();
+        let after: Vec<SavedPaymentMethod> = views.into_iter().map(saved_from_listed).collect();
+        let SavedList(as_read) = serde_json::from_str(&text).unwrap();
+        assert!(!as_read.is_empty());
+        assert_eq!(as_read, after);
+        // A bad element fails the list, and the decode error names it.
+        let e = patientpay_core::http::decode_json::<SavedList>(
+            br#"[{"id":"pm_1","type":"card"},{"id":"pm_2"}]"#,
+        )
+        .unwrap_err();
+        assert!(e.contains("missing field `type` at `[1]`"), "{e}");
+        assert!(
+            serde_json::from_str::<SavedList>(r#"{"id":"pm_1"}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("a list of payment methods")
+        );
     }
 
     #[test]
@@ -421,6 +476,7 @@ mod tests {
         fn arbitrary_bytes_never_panic_the_decoder(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
             let _ = patientpay_core::http::decode_json::<Vec<wire::PaymentMethod>>(&bytes);
             let _ = patientpay_core::http::decode_json::<Vec<ListedMethod<'_>>>(&bytes);
+            let _ = patientpay_core::http::decode_json::<SavedList>(&bytes);
             let _ = patientpay_core::http::decode_json::<wire::AddedPaymentMethod>(&bytes);
             let _ = patientpay_core::http::decode_json::<wire::RemovalResult>(&bytes);
         }
