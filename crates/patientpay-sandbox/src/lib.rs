@@ -37,6 +37,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+mod coarse_timer;
 mod describe;
 mod fault;
 pub mod jwt;
@@ -107,7 +108,8 @@ pub struct Options {
     /// Request-log bounds.
     pub log: LogLimits,
     /// A connection that has not sent a whole request head within this time is closed
-    /// (default 30 s, hyper's own default; it also closes idle keep-alive connections).
+    /// (default 30 s, hyper's own default; it also closes idle keep-alive connections),
+    /// at most an eighth of the timeout later.
     pub header_read_timeout: Duration,
     /// Retries of webhook deliveries (default fast: 10, 20, 40 ms).
     pub delivery: DeliverySchedule,

@@ -9,7 +9,9 @@ use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Either, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
+
+use crate::coarse_timer::CoarseTimer;
 
 use crate::fault::FaultKind;
 use crate::{SandboxRequest, SandboxResponse, Shared};
@@ -29,6 +31,10 @@ pub(crate) async fn serve(
     mut stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
     let mut connections = tokio::task::JoinSet::new();
+    // One coarse timer for every connection's header-read timeout (see coarse_timer):
+    // a head that does not arrive in time is cut off at most an eighth of the timeout late.
+    let timer = CoarseTimer::new(shared.header_read_timeout() / 8);
+    let ticker = tokio::spawn(timer.clone().tick());
     loop {
         tokio::select! {
             _ = &mut stopped => break,
@@ -37,13 +43,14 @@ pub(crate) async fn serve(
                 let _ = stream.set_nodelay(true);
                 let shared = Arc::clone(&shared);
                 let header_read_timeout = shared.header_read_timeout();
+                let timer = timer.clone();
                 connections.spawn(async move {
                     let service = service_fn(move |req| handle(Arc::clone(&shared), req));
                     // A client that opens a connection and sends no (or a partial) request
                     // head is cut off after `header_read_timeout`, as a real server does.
                     let _ = hyper::server::conn::http1::Builder::new()
                         .keep_alive(true)
-                        .timer(TokioTimer::new())
+                        .timer(timer)
                         .header_read_timeout(header_read_timeout)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
@@ -53,6 +60,7 @@ pub(crate) async fn serve(
         }
     }
     connections.abort_all();
+    ticker.abort();
 }
 
 /// Dropping the connection is done by answering with an error: hyper then closes it
