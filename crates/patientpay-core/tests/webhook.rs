@@ -22,6 +22,19 @@ fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// FIPS 180-2 appendix B.1 and the empty message: SHA-256 of a body.
+#[test]
+fn body_fingerprints_are_sha256() {
+    assert_eq!(
+        patientpay_core::webhook::body_fingerprint(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert_eq!(
+        patientpay_core::webhook::body_fingerprint(b""),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+}
+
 /// RFC 4231 section 4, HMAC-SHA-256 outputs.
 #[test]
 fn rfc4231_vectors() {

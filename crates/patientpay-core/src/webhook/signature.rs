@@ -1,34 +1,27 @@
 //! HMAC-SHA256 over the raw body, hex signatures, and the one scheme both vendors use.
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use aws_lc_rs::{digest, hmac};
 
 use super::{
     DEFAULT_MAX_BODY_BYTES, HeaderMap, MalformedSignature, SIGNATURE_HEX_LEN, WebhookError,
     WebhookSecret,
 };
 
-type HmacSha256 = Hmac<Sha256>;
+// HMAC and SHA-256 come from aws-lc-rs, the crypto library rustls (reqwest's TLS) already
+// compiles into every build: no second SHA-256 implementation (`hmac`, `sha2` and their
+// seven helper crates) in a user's dependency tree.
 
 /// HMAC-SHA256 of `message` keyed with `key`.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut mac = keyed(key);
-    mac.update(message);
-    mac.finalize().into_bytes().into()
+    let tag = hmac::sign(&keyed(key), message);
+    let mut out = [0; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
 }
 
-fn keyed(key: &[u8]) -> HmacSha256 {
-    // HMAC takes keys of any length (longer ones are hashed first), so this cannot fail.
-    match HmacSha256::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable_hmac(),
-    }
-}
-
-#[cold]
-fn unreachable_hmac() -> ! {
-    // `Hmac::new_from_slice` only fails for fixed-key-size MACs, never for HMAC.
-    unreachable!("HMAC accepts keys of any length")
+fn keyed(key: &[u8]) -> hmac::Key {
+    // HMAC takes keys of any length (longer ones are hashed first).
+    hmac::Key::new(hmac::HMAC_SHA256, key)
 }
 
 /// The lowercase hex HMAC-SHA256 of `body` keyed with the secret's UTF-8 bytes: what Decoda
@@ -49,21 +42,19 @@ pub fn to_hex(bytes: &[u8]) -> String {
 }
 
 /// `true` when `signature` is the HMAC-SHA256 of `message` keyed with `key`. The comparison is
-/// constant time (`hmac`'s `verify_slice`), and a signature of the wrong length is refused
+/// constant time (aws-lc-rs's `hmac::verify`), and a signature of the wrong length is refused
 /// before comparing.
 pub fn verify_hmac_sha256(key: &[u8], message: &[u8], signature: &[u8]) -> bool {
     if signature.len() != 32 {
         return false;
     }
-    let mut mac = keyed(key);
-    mac.update(message);
-    mac.verify_slice(signature).is_ok()
+    hmac::verify(&keyed(key), message, signature).is_ok()
 }
 
 /// The SHA-256 of a body as lowercase hex: a stable dedupe key for deliveries that carry no
 /// event id (CareValidate's envelope has none).
 pub fn body_fingerprint(body: &[u8]) -> String {
-    to_hex(&Sha256::digest(body))
+    to_hex(digest::digest(&digest::SHA256, body).as_ref())
 }
 
 fn hex_value(c: u8) -> Option<u8> {
@@ -182,11 +173,10 @@ impl HmacSha256Hex {
     /// `true` when any of `signatures` is the HMAC of `message` under `secret` (each compared
     /// in constant time).
     pub fn matches(&self, secret: &WebhookSecret, message: &[u8], signatures: &[[u8; 32]]) -> bool {
-        let mut mac = keyed(secret.expose_secret().as_bytes());
-        mac.update(message);
+        let tag = hmac::sign(&keyed(secret.expose_secret().as_bytes()), message);
         signatures
             .iter()
-            .any(|sig| mac.clone().verify_slice(sig).is_ok())
+            .any(|sig| aws_lc_rs::constant_time::verify_slices_are_equal(tag.as_ref(), sig).is_ok())
     }
 
     /// [`preflight`](Self::preflight) then a match over the raw body: the whole verification
