@@ -53,7 +53,7 @@ async fn sdk_figure(concurrency: usize, rounds: usize, warm: usize) -> Ratio {
 /// `PATIENTPAY_BENCH_PROFILE=sdk|raw|sdk32|raw32|typed|value|sandbox|bare|breakdown` runs one side
 /// alone for a few seconds, for `perf record` (see docs/performance.md), and prints only
 /// how much it did. `PATIENTPAY_BENCH_PROFILE=alloc` prints only the `alloc_sdk_vs_raw`
-/// lines (see `main`).
+/// lines (see `main`); `sdkfig` only the two `sdk_vs_raw_reqwest` lines and the figure.
 async fn profile_one_side(side: &str) {
     let deadline = Instant::now() + Duration::from_secs(5);
     match side {
@@ -138,6 +138,12 @@ async fn profile_one_side(side: &str) {
             println!("{side}: {rps:.0} req/s");
         }
         "breakdown" => sdk::breakdown().await,
+        "sdkfig" => {
+            // The `sdk_vs_raw_reqwest` figure alone (both concurrencies), to iterate on it.
+            let c1 = sdk_figure(1, 400, 5).await;
+            let c32 = sdk_figure(32, 80, 5).await;
+            println!("ratio sdk_vs_raw_reqwest {:.3}", c1.median.max(c32.median));
+        }
         other => panic!("PATIENTPAY_BENCH_PROFILE: unknown side {other:?}"),
     }
 }

@@ -45,7 +45,7 @@ pub fn careportals_list_body() -> Bytes {
 }
 
 /// What a user would write by hand for the same call, reading the same information the
-/// SDK's unified form carries (id, kind, brand, last4, expiry, billing details).
+/// SDK's unified form types (see [`HandMethod`]).
 #[derive(Deserialize)]
 #[allow(dead_code)]
 pub struct HandAddress {
@@ -67,6 +67,14 @@ pub struct HandBilling {
     address: Option<HandAddress>,
 }
 
+/// The wallet of [`HandCard`] (its type, as the SDK's `wallet`).
+#[derive(Deserialize)]
+#[allow(dead_code)]
+pub struct HandWallet {
+    #[serde(rename = "type")]
+    kind: String,
+}
+
 /// The card of [`HandMethod`].
 #[derive(Deserialize)]
 #[allow(dead_code)]
@@ -75,18 +83,27 @@ pub struct HandCard {
     exp_month: serde_json::Value,
     exp_year: serde_json::Value,
     last4: String,
+    fingerprint: Option<String>,
+    funding: Option<String>,
+    wallet: Option<HandWallet>,
 }
 
-/// One saved method as a hand-written client reads it.
+/// One saved method as a hand-written client reads it: every field the SDK's unified
+/// `SavedPaymentMethod` types (id, kind, processor from `object`, brand, last4, expiry,
+/// fingerprint, funding, wallet type, customer, created time, billing details). What it
+/// does not do is keep the other fields (`vendor_data`): that cost stays on the SDK side.
 #[derive(Deserialize)]
 #[allow(dead_code)]
 pub struct HandMethod {
     id: String,
+    object: Option<String>,
     #[serde(rename = "type")]
     kind: String,
     card: Option<HandCard>,
     last4: Option<String>,
     exp: Option<String>,
+    customer: Option<String>,
+    created: Option<i64>,
     billing_details: Option<HandBilling>,
 }
 
